@@ -1,0 +1,9 @@
+from .digits_classification import (DIGIT_CLASSES, load_digit_images,
+                                    prepare_digits_classification)
+from .digits_detection import prepare_digits_detection
+from .prepared_folder import folder_is_complete, prepare_folder
+
+__all__ = [
+    'DIGIT_CLASSES', 'load_digit_images', 'prepare_digits_classification',
+    'prepare_digits_detection', 'folder_is_complete', 'prepare_folder'
+]

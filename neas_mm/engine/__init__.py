@@ -1,0 +1,1 @@
+"""Runner glue: hooks, loops and BN recalibration (filled by later phases)."""

@@ -1,0 +1,150 @@
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+import torch
+from mmcv.cnn import ConvModule
+from mmengine.model import BaseModule
+from mmrazor.models import OneShotMutableOP
+from torch import nn
+
+from neas_mm.registry import MODELS
+from neas_mm.space import (DEFAULT_STAGE_DEPTHS, OP_NAMES, STAGE_SETTINGS,
+                           ArchError, EnsembleArch, SearchSpace)
+from ..blocks import DepthwiseSeparableConv, PathTail
+from ..utils import scale_gradient
+from .skeleton import build_operator, layer_shapes, scale_channels
+
+
+@MODELS.register_module()
+class NEASSupernet(BaseModule):
+    """The K-path NEAS supernet (paper Table 7, the official skeleton).
+
+    Stem 3x3 conv (stride 2) -> fixed depthwise-separable layer -> L
+    searchable layers in stages -> per-path tails (1x1 conv, pooling, 1x1
+    conv). Every searchable layer is an mmrazor ``OneShotMutableOP`` whose
+    candidates are the NEAS operators (MBConv+SE k{3,5,7} x e{4,6}, and skip
+    except on a stage's first layer). Path ``p`` owns tail ``p``.
+
+    Under an :class:`EnsembleArch` the shared layers run once, then each
+    path runs its own operators from the split point on.
+
+    Args:
+        num_paths: K, the number of ensemble paths.
+        stage_depths: Searchable layers per stage (4 x 5 in the paper; a
+            smaller depth gives a tiny version of the same space).
+        widen_factor: Multiplier of every width (kept a multiple of 8).
+        stem_channels: Width of the stem and the fixed DS layer.
+        stage_settings: (channels, first stride) of each stage.
+        tail_channels: Width of each path's 1x1 conv before pooling.
+        feature_channels: Width of each path's pooled feature vector.
+        se_ratio: Squeeze-excitation bottleneck ratio.
+        shared_grad_scale: Gradient multiplier at the split point (the
+            official retraining divides by K: ``1 / num_paths``).
+        norm_cfg: Normalisation config.
+        act_cfg: Activation config.
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 num_paths: int = 2,
+                 stage_depths: Sequence[int] = DEFAULT_STAGE_DEPTHS,
+                 widen_factor: float = 1.0,
+                 stem_channels: int = 16,
+                 stage_settings: Sequence[Tuple[int, int]] = STAGE_SETTINGS,
+                 tail_channels: int = 960,
+                 feature_channels: int = 1280,
+                 se_ratio: float = 0.25,
+                 shared_grad_scale: float = 1.0,
+                 norm_cfg: dict = dict(type='BN'),
+                 act_cfg: dict = dict(type='Swish'),
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_paths < 1:
+            raise ValueError(f'num_paths must be >= 1, got {num_paths!r}')
+        self.num_paths = num_paths
+        self.stage_depths = tuple(stage_depths)
+        self.shared_grad_scale = shared_grad_scale
+        stem = scale_channels(stem_channels, widen_factor)
+        settings = [(scale_channels(c, widen_factor), s)
+                    for c, s in stage_settings]
+        self.shapes = layer_shapes(stem, settings, self.stage_depths)
+        self.stem = ConvModule(3, stem, 3, stride=2, padding=1, bias=False,
+                               norm_cfg=norm_cfg, act_cfg=act_cfg)
+        self.ds = DepthwiseSeparableConv(stem, stem, 3, 1, se_ratio,
+                                         norm_cfg, act_cfg)
+        self.layers = nn.ModuleList()
+        for m, shape in enumerate(self.shapes):
+            ops = [op for op in OP_NAMES
+                   if not (op == 'skip' and shape.stage_first)]
+            candidates = nn.ModuleDict({
+                op: build_operator(op, shape, norm_cfg, act_cfg, se_ratio)
+                for op in ops
+            })
+            self.layers.append(
+                OneShotMutableOP(candidates=candidates, alias=f'layer{m}'))
+        self.feature_channels = scale_channels(feature_channels,
+                                               widen_factor)
+        self.tails = nn.ModuleList(
+            PathTail(settings[-1][0],
+                     scale_channels(tail_channels, widen_factor),
+                     self.feature_channels, norm_cfg, act_cfg)
+            for _ in range(num_paths))
+
+    @property
+    def num_layers(self) -> int:
+        return len(self.layers)
+
+    def default_space(self, split_range: Optional[Sequence[int]] = None
+                      ) -> SearchSpace:
+        """The full search space this supernet can run."""
+        return SearchSpace(self.num_paths, self.stage_depths, split_range)
+
+    def check_arch(self, arch: EnsembleArch) -> None:
+        """Raise :class:`ArchError` if ``arch`` does not fit this supernet."""
+        if arch.num_paths != self.num_paths:
+            raise ArchError(f'arch has {arch.num_paths} paths, the supernet '
+                            f'{self.num_paths}')
+        if arch.stage_depths != self.stage_depths:
+            raise ArchError(f'arch stage_depths {list(arch.stage_depths)} '
+                            'differ from the supernet\'s '
+                            f'{list(self.stage_depths)}')
+
+    def export_path(self, arch: EnsembleArch, path: int) -> Dict[str, Any]:
+        """Path ``path`` of ``arch`` as a single-path subnet in mmrazor's
+        ``fix_subnet`` format (``{'layer<m>': DumpChosen(chosen=op, ...)}``),
+        which mmrazor's ``load_fix_subnet`` applies to this supernet."""
+        from mmrazor.structures import export_fix_subnet
+        self.check_arch(arch)
+        if not 0 <= path < arch.num_paths:
+            raise ValueError(f'path must be in [0, {arch.num_paths}), got '
+                             f'{path!r}')
+        for mutable, op in zip(self.layers, arch.path_ops(path)):
+            mutable.current_choice = op
+        fix_subnet, _ = export_fix_subnet(self)
+        return fix_subnet
+
+    def forward_shared(self, x: torch.Tensor,
+                       arch: EnsembleArch) -> torch.Tensor:
+        """The layers every path shares (stem, DS layer, layers < split)."""
+        # x: (N, 3, H, W) -> (N, C_split, H / s, W / s)
+        x = self.ds(self.stem(x))
+        for m in range(arch.split):
+            x = self.layers[m].forward_choice(x, arch.shared[m])
+        return scale_gradient(x, self.shared_grad_scale)
+
+    def forward_path(self, x: torch.Tensor, arch: EnsembleArch,
+                     path: int) -> torch.Tensor:
+        """One path from the split point to its pooled features."""
+        # x: (N, C_split, h, w) -> (N, feature_channels)
+        for m, op in zip(range(arch.split, self.num_layers),
+                         arch.paths[path]):
+            x = self.layers[m].forward_choice(x, op)
+        return self.tails[path](x)
+
+    def forward(self, x: torch.Tensor,
+                arch: EnsembleArch) -> Tuple[torch.Tensor, ...]:
+        """K pooled path features, each (N, feature_channels)."""
+        self.check_arch(arch)
+        shared = self.forward_shared(x, arch)
+        return tuple(
+            self.forward_path(shared, arch, p)
+            for p in range(self.num_paths))

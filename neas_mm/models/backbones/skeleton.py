@@ -1,0 +1,57 @@
+"""Shapes of the NEAS skeleton, shared by the supernet and static networks."""
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+from torch import nn
+
+from neas_mm.space import MBCONV_SPECS, SKIP, stage_first_layers
+from ..blocks import MBConv, make_divisible
+
+
+@dataclass(frozen=True)
+class LayerShape:
+    """Input/output channels and stride of one searchable layer."""
+    stage: int
+    in_channels: int
+    out_channels: int
+    stride: int
+    stage_first: bool
+
+
+def scale_channels(channels: int, widen_factor: float) -> int:
+    """Channels after the width multiplier, kept a multiple of 8."""
+    return make_divisible(channels * widen_factor, 8)
+
+
+def layer_shapes(stem_channels: int,
+                 stage_settings: Sequence[Tuple[int, int]],
+                 stage_depths: Sequence[int]) -> List[LayerShape]:
+    """The searchable layers: stage ``i`` has ``stage_depths[i]`` layers of
+    ``stage_settings[i] = (channels, first stride)``."""
+    if len(stage_settings) != len(stage_depths):
+        raise ValueError(f'{len(stage_settings)} stage settings but '
+                         f'{len(stage_depths)} stage depths')
+    shapes, in_channels = [], stem_channels
+    firsts = set(stage_first_layers(tuple(stage_depths)))
+    for stage, ((channels, stride), depth) in enumerate(
+            zip(stage_settings, stage_depths)):
+        for i in range(depth):
+            index = len(shapes)
+            shapes.append(
+                LayerShape(stage, in_channels, channels,
+                           stride if i == 0 else 1, index in firsts))
+            in_channels = channels
+    return shapes
+
+
+def build_operator(op: str, shape: LayerShape, norm_cfg: dict,
+                   act_cfg: dict, se_ratio: float = 0.25) -> nn.Module:
+    """The module of operator ``op`` at a layer of ``shape``."""
+    if op == SKIP:
+        if shape.stage_first:
+            raise ValueError("skip is not allowed on a stage's first layer")
+        return nn.Identity()
+    kernel_size, expand_ratio = MBCONV_SPECS[op]
+    return MBConv(shape.in_channels, shape.out_channels, kernel_size,
+                  expand_ratio, shape.stride, se_ratio=se_ratio,
+                  norm_cfg=norm_cfg, act_cfg=act_cfg)

@@ -1,0 +1,8 @@
+from .depthwise_separable import DepthwiseSeparableConv
+from .make_divisible import make_divisible
+from .mbconv import MBConv
+from .path_tail import PathTail
+from .squeeze_excite import SqueezeExcite
+
+__all__ = ['DepthwiseSeparableConv', 'MBConv', 'SqueezeExcite',
+           'make_divisible', 'PathTail']

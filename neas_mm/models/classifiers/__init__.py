@@ -1,0 +1,3 @@
+from .neas_supernet_classifier import NEASSupernetClassifier
+
+__all__ = ['NEASSupernetClassifier']

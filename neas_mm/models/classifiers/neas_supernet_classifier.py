@@ -1,0 +1,122 @@
+import random
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+import torch
+from mmengine.model import BaseModel
+from mmengine.registry import DefaultScope
+from mmpretrain.structures import DataSample
+
+from neas_mm.registry import MODELS, TASK_UTILS
+from neas_mm.space import EnsembleArch, SearchSpace
+
+ForwardResults = Union[Dict[str, torch.Tensor], List[DataSample],
+                       Sequence[torch.Tensor]]
+
+
+@MODELS.register_module()
+class NEASSupernetClassifier(BaseModel):
+    """Trains a K-path NEAS supernet as an image classifier.
+
+    Each training step draws an ensemble architecture from the current
+    :class:`SearchSpace` (``self.space``) with the sampler; the loss is the
+    sum of the K paths' cross-entropies. ``predict`` scores one ensemble:
+    ``eval_arch`` when set (the search loop sets it per candidate), else
+    the *reference ensemble*, drawn with ``val_seed`` from the current space.
+    A fixed reference makes the validation curve compare the same network
+    across epochs rather than adding sampling noise; it is re-drawn only when
+    shrinking changes the space.
+
+    The space and the number of draws so far are part of the state dict
+    (``get_extra_state``), so a resumed run continues with the same space
+    and the same sequence of architectures.
+
+    Args:
+        backbone: Config of a :class:`NEASSupernet`.
+        head: Config of a :class:`NEASEnsembleHead`.
+        split_range: Inclusive (min, max) split point of the space.
+        sampler: Config of the architecture sampler.
+        val_seed: Seed of the reference ensemble.
+        data_preprocessor: Data preprocessor config.
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 head: dict,
+                 split_range: Optional[Sequence[int]] = None,
+                 sampler: dict = dict(type='neas_mm.KPathSampler'),
+                 val_seed: int = 0,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='mmpretrain.ClsDataPreprocessor')
+        super().__init__(data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        # Plain type names resolve in neas_mm whatever the caller's scope.
+        with DefaultScope.overwrite_default_scope('neas_mm'):
+            self.backbone = MODELS.build(backbone)
+            self.head = MODELS.build(head)
+            self.sampler = TASK_UTILS.build(sampler)
+        if self.head.num_paths != self.backbone.num_paths:
+            raise ValueError(f'head has {self.head.num_paths} paths, the '
+                             f'backbone {self.backbone.num_paths}')
+        self.space: SearchSpace = self.backbone.default_space(split_range)
+        self.num_sampled = 0
+        self.val_seed = val_seed
+        self.eval_arch: Optional[EnsembleArch] = None
+        self._reference: Optional[tuple] = None
+
+    # ------------------------------------------------------------ state
+    def get_extra_state(self) -> Dict[str, Any]:
+        return dict(space=self.space.to_dict(),
+                    num_sampled=self.num_sampled)
+
+    def set_extra_state(self, state: Dict[str, Any]) -> None:
+        self.space = SearchSpace.from_dict(state['space'])
+        self.num_sampled = int(state['num_sampled'])
+
+    # ------------------------------------------------------ architectures
+    def sample_arch(self) -> EnsembleArch:
+        """The next training architecture (advances the draw counter)."""
+        arch = self.sampler.sample(self.space, self.num_sampled)
+        self.num_sampled += 1
+        return arch
+
+    def reference_arch(self) -> EnsembleArch:
+        """The fixed validation ensemble of the current space."""
+        key = repr(self.space.to_dict())
+        if self._reference is None or self._reference[0] != key:
+            arch = self.space.sample(random.Random(f'val:{self.val_seed}'))
+            self._reference = (key, arch)
+        return self._reference[1]
+
+    # ------------------------------------------------------------ forward
+    def extract_feat(self, inputs: torch.Tensor,
+                     arch: EnsembleArch) -> Sequence[torch.Tensor]:
+        """K pooled path features under ``arch``."""
+        return self.backbone(inputs, arch)
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: List[DataSample]) -> Dict[str, torch.Tensor]:
+        return self.head.loss(self.extract_feat(inputs, self.sample_arch()),
+                              data_samples)
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Optional[List[DataSample]] = None
+                ) -> List[DataSample]:
+        arch = self.eval_arch or self.reference_arch()
+        return self.head.predict(self.extract_feat(inputs, arch),
+                                 data_samples)
+
+    def forward(self, inputs: torch.Tensor,
+                data_samples: Optional[List[DataSample]] = None,
+                mode: str = 'tensor') -> ForwardResults:
+        if mode == 'loss':
+            return self.loss(inputs, data_samples)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples)
+        if mode == 'tensor':
+            arch = self.eval_arch or self.reference_arch()
+            return self.head(self.extract_feat(inputs, arch))
+        raise ValueError(f'mode must be loss, predict or tensor, got '
+                         f'{mode!r}')

@@ -1,0 +1,3 @@
+from .neas_ensemble_head import NEASEnsembleHead
+
+__all__ = ['NEASEnsembleHead']

@@ -1,0 +1,95 @@
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmengine.model import BaseModule
+from mmpretrain.structures import DataSample
+from torch import nn
+
+from neas_mm.registry import MODELS
+
+
+@MODELS.register_module()
+class NEASEnsembleHead(BaseModule):
+    """K linear classifiers, one per path (indexed by path position).
+
+    Training loss is the sum of the K paths' cross-entropies (the paper);
+    the ensemble's prediction is the mean of the K paths' raw logits (the
+    official release), scored by mmpretrain's evaluators.
+
+    Args:
+        num_paths: K.
+        in_channels: Width of each path's pooled feature vector.
+        num_classes: Number of classes.
+        dropout: Dropout before each classifier (0.2 in the paper's
+            retraining).
+        label_smoothing: Label smoothing of the cross-entropy.
+        init_cfg: mmengine initialisation config.
+    """
+
+    def __init__(self,
+                 num_paths: int,
+                 in_channels: int,
+                 num_classes: int,
+                 dropout: float = 0.0,
+                 label_smoothing: float = 0.0,
+                 init_cfg: Optional[dict] = dict(type='Normal', layer='Linear',
+                                                 std=0.01)) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_classes < 1:
+            raise ValueError(f'num_classes must be >= 1, got {num_classes}')
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError(f'dropout must be in [0, 1), got {dropout}')
+        self.num_paths = num_paths
+        self.label_smoothing = label_smoothing
+        self.dropout = nn.Dropout(dropout)
+        self.classifiers = nn.ModuleList(
+            nn.Linear(in_channels, num_classes) for _ in range(num_paths))
+
+    def forward(self, feats: Sequence[torch.Tensor]
+                ) -> Tuple[torch.Tensor, ...]:
+        """K logit tensors, each (N, num_classes), from K (N, C) features."""
+        if len(feats) != self.num_paths:
+            raise ValueError(f'expected {self.num_paths} path features, got '
+                             f'{len(feats)}')
+        return tuple(
+            fc(self.dropout(f)) for fc, f in zip(self.classifiers, feats))
+
+    @staticmethod
+    def _labels(data_samples: List[DataSample]) -> torch.Tensor:
+        return torch.cat([s.gt_label for s in data_samples])
+
+    def path_losses(self, logits: Sequence[torch.Tensor],
+                    labels: torch.Tensor) -> List[torch.Tensor]:
+        return [F.cross_entropy(x, labels,
+                                label_smoothing=self.label_smoothing)
+                for x in logits]
+
+    def loss(self, feats: Sequence[torch.Tensor],
+             data_samples: List[DataSample]) -> dict:
+        """``loss``: the summed per-path cross-entropy; ``accuracy``: the
+        ensemble's top-1 on the batch (logged, not optimised)."""
+        logits = self(feats)
+        labels = self._labels(data_samples).to(logits[0].device)
+        losses = self.path_losses(logits, labels)
+        with torch.no_grad():
+            ensemble = torch.stack(logits).mean(0)
+            accuracy = (ensemble.argmax(1) == labels).float().mean() * 100
+        return dict(loss=sum(losses), accuracy=accuracy)
+
+    def predict(self, feats: Sequence[torch.Tensor],
+                data_samples: Optional[List[DataSample]] = None
+                ) -> List[DataSample]:
+        """Data samples with the ensemble's score (softmax of mean logits)
+        and each path's scores in ``path_scores``."""
+        logits = self(feats)
+        ensemble = torch.stack(logits).mean(0)  # (N, num_classes)
+        scores = F.softmax(ensemble, dim=1)
+        path_scores = torch.stack([F.softmax(x, 1) for x in logits], 1)
+        if data_samples is None:
+            data_samples = [DataSample() for _ in range(len(scores))]
+        for sample, score, per_path in zip(data_samples, scores,
+                                           path_scores):
+            sample.set_pred_score(score).set_pred_label(score.argmax())
+            sample.set_field(per_path, 'path_scores', field_type='data')
+        return data_samples

@@ -1,0 +1,3 @@
+from .kpath_sampler import KPathSampler
+
+__all__ = ['KPathSampler']

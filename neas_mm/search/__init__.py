@@ -1,0 +1,17 @@
+"""Pure algorithm kernels (no Runner): FLOPs table, shrink statistics and
+metrics, the DPP kernel."""
+from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
+                         quality_vector, similarity_matrix)
+from .flops_table import FlopsTable, count_macs, count_params
+from .metrics import (SHRINK_METRICS, AccuracyMetric, DiversityMetric,
+                      NoneMetric, SENASMetric)
+from .shrink_stats import (EnsembleSample, LayerStatistics,
+                           gather_layer_statistics)
+
+__all__ = [
+    'FlopsTable', 'count_macs', 'count_params', 'EnsembleSample',
+    'LayerStatistics', 'gather_layer_statistics', 'dpp_kernel',
+    'log_det_scores', 'nearest_psd', 'quality_vector', 'similarity_matrix',
+    'SHRINK_METRICS', 'AccuracyMetric', 'DiversityMetric', 'NoneMetric',
+    'SENASMetric'
+]

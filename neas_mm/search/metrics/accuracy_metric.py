@@ -1,0 +1,35 @@
+from typing import Dict, Sequence, Tuple
+
+import numpy as np
+
+from neas_mm.registry import TASK_UTILS
+from neas_mm.space import SearchSpace
+from ..dpp_kernel import quality_vector
+from ..shrink_stats import EnsembleSample, gather_layer_statistics
+
+ComboKey = Tuple[int, Tuple[str, ...]]
+
+
+@TASK_UTILS.register_module()
+class AccuracyMetric:
+    """The paper's accuracy baseline (Table 2): a combination scores the mean
+    accuracy of its operators' paths, with no regard for diversity.
+
+    Args:
+        min_quality: Floor of an operator's mean accuracy.
+    """
+    name = 'accuracy'
+
+    def __init__(self, min_quality: float = 0.0) -> None:
+        self.min_quality = min_quality
+
+    def score(self, samples: Sequence[EnsembleSample],
+              space: SearchSpace) -> Dict[ComboKey, float]:
+        stats = gather_layer_statistics(samples, space.layer_ops, beta=1.0)
+        scores = {}
+        for m, layer in enumerate(stats):
+            quality = quality_vector(layer, 1.0, self.min_quality)
+            for combo in space.combos[m]:
+                scores[(m, combo)] = float(
+                    np.mean([quality[layer.index[op]] for op in combo]))
+        return scores

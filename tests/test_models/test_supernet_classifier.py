@@ -1,0 +1,74 @@
+import torch
+from mmpretrain.structures import DataSample
+
+from neas_mm.models import KPathSampler, NEASSupernetClassifier
+from neas_mm.space import SearchSpace
+
+
+def tiny_classifier(**kwargs):
+    torch.manual_seed(0)
+    return NEASSupernetClassifier(
+        backbone=dict(type='NEASSupernet', num_paths=2,
+                      stage_depths=(1, 1, 1, 1, 1), widen_factor=0.25,
+                      tail_channels=64, feature_channels=192),
+        head=dict(type='NEASEnsembleHead', num_paths=2, in_channels=48,
+                  num_classes=5),
+        split_range=(1, 5), **kwargs)
+
+
+def batch(n=4):
+    samples = [DataSample().set_gt_label(i % 5) for i in range(n)]
+    return torch.randn(n, 3, 32, 32), samples
+
+
+def test_sampler_is_deterministic_per_index():
+    space = SearchSpace(num_paths=2, stage_depths=(2, 2), split_range=(0, 4))
+    a, b = KPathSampler(seed=3), KPathSampler(seed=3)
+    # Two "ranks" with the same seed draw the same sequence.
+    assert [a.sample(space, i) for i in range(20)] == \
+        [b.sample(space, i) for i in range(20)]
+    assert [a.sample(space, i) for i in range(20)] != \
+        [KPathSampler(seed=4).sample(space, i) for i in range(20)]
+
+
+def test_loss_is_the_sum_of_path_cross_entropies():
+    model = tiny_classifier()
+    inputs, samples = batch()
+    arch = model.sampler.sample(model.space, 0)
+    losses = model.loss(inputs, samples)
+    assert model.num_sampled == 1
+    logits = model.head(model.backbone(inputs, arch))
+    labels = torch.tensor([s.gt_label.item() for s in samples])
+    expected = sum(torch.nn.functional.cross_entropy(x, labels)
+                   for x in logits)
+    torch.testing.assert_close(losses['loss'], expected)
+
+
+def test_predict_scores_the_mean_of_path_logits():
+    model = tiny_classifier().eval()
+    inputs, samples = batch()
+    preds = model.predict(inputs, samples)
+    arch = model.reference_arch()
+    logits = model.head(model.backbone(inputs, arch))
+    mean = torch.stack(logits).mean(0).softmax(1)
+    torch.testing.assert_close(torch.stack([p.pred_score for p in preds]),
+                               mean)
+    assert preds[0].path_scores.shape == (2, 5)
+    # An explicit evaluation architecture takes precedence.
+    other = model.space.sample(__import__('random').Random(9))
+    model.eval_arch = other
+    assert model.predict(inputs)[0].pred_score is not None
+    assert model.reference_arch() == arch
+
+
+def test_space_and_draw_counter_live_in_the_state_dict():
+    model = tiny_classifier()
+    model.loss(*batch())
+    model.loss(*batch())
+    model.space.remove(4, model.space.combos[4][0])
+    state = model.state_dict()
+    fresh = tiny_classifier()
+    assert fresh.space != model.space
+    fresh.load_state_dict(state)
+    assert fresh.space == model.space and fresh.num_sampled == 2
+    assert fresh.sample_arch() == model.sample_arch()

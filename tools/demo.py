@@ -1,0 +1,88 @@
+"""`make demo`: run every phase that exists so far on the embedded data.
+
+Phases: prepare the digits data (classification in ImageNet layout,
+detection in COCO layout) and save a preview picture of what was written.
+Outputs go to ``<repo>/work_dirs/demo`` unless ``--work-dir`` says otherwise.
+"""
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from neas_mm.datasets import (DIGIT_CLASSES, prepare_digits_classification,
+                              prepare_digits_detection)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Run the NEAS pipeline on the embedded digits data.')
+    parser.add_argument('--data-root', type=Path, default=REPO / 'data',
+                        help='where the data sets are prepared')
+    parser.add_argument('--work-dir', type=Path,
+                        default=REPO / 'work_dirs' / 'demo',
+                        help='where logs, checkpoints and plots go')
+    return parser.parse_args()
+
+
+def save_preview(cls_root: Path, det_root: Path, out: Path) -> None:
+    """A picture of a few written samples, with the detection boxes."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.patches as patches
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    fig, axes = plt.subplots(2, 6, figsize=(12, 4.4))
+    for ax, digit in zip(axes[0], DIGIT_CLASSES):
+        path = sorted((cls_root / 'train' / digit).glob('*.png'))[0]
+        ax.imshow(Image.open(path))
+        ax.set_title(f'class {digit}')
+    ann = json.loads((det_root / 'annotations' /
+                      'instances_train2017.json').read_text())
+    for ax, image in zip(axes[1], ann['images']):
+        ax.imshow(Image.open(det_root / 'train2017' / image['file_name']))
+        for box in (a for a in ann['annotations']
+                    if a['image_id'] == image['id']):
+            x, y, w, h = box['bbox']
+            ax.add_patch(patches.Rectangle((x, y), w, h, fill=False,
+                                           color='lime', linewidth=1.2))
+            ax.text(x, y - 1, DIGIT_CLASSES[box['category_id'] - 1],
+                    color='lime', fontsize=8)
+    for ax in axes.ravel():
+        ax.axis('off')
+    fig.suptitle('digits_cls (top) and digits_det with COCO boxes (bottom)')
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+
+
+def main() -> None:
+    args = parse_args()
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    start = time.time()
+    print('== phase 0: embedded data', flush=True)
+    cls = prepare_digits_classification(str(args.data_root / 'digits_cls'))
+    det = prepare_digits_detection(str(args.data_root / 'digits_det'))
+    for name, info in (('digits_cls', cls), ('digits_det', det)):
+        state = 'written' if info['rebuilt'] else 'reused (complete)'
+        counts = {k: v for k, v in info.items()
+                  if k not in ('root', 'rebuilt')}
+        print(f'  {name}: {state} at {info["root"]}  {counts}')
+    boxes = json.loads((args.data_root / 'digits_det' / 'annotations' /
+                        'instances_train2017.json').read_text())
+    sides = np.array([max(a['bbox'][2:]) for a in boxes['annotations']])
+    print(f'  detection box sides: min {sides.min():.0f} px, median '
+          f'{np.median(sides):.0f} px, max {sides.max():.0f} px')
+    preview = args.work_dir / 'data_preview.png'
+    save_preview(args.data_root / 'digits_cls', args.data_root / 'digits_det',
+                 preview)
+    print(f'  saved {preview}')
+    print(f'== demo finished in {time.time() - start:.1f} s')
+
+
+if __name__ == '__main__':
+    main()
