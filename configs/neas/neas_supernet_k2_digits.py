@@ -17,7 +17,16 @@ model = dict(
                            std=[127.5] * 3))
 
 optim_wrapper = dict(optimizer=dict(lr=0.1))
-param_scheduler = dict(end=6)
-train_cfg = dict(max_epochs=6, val_interval=1)
+param_scheduler = dict(end=30)
+train_cfg = dict(max_epochs=30, val_interval=5)
+
+# The space (5 x 30 + 5 x 42 = 360 combinations) shrinks every 5 epochs by
+# 40 combinations down to 120, scored by the diversity metric.
+custom_hooks = [
+    dict(type='neas_mm.DiversityShrinkHook', interval=5, threshold=120,
+         num_drop=40, num_samples=40,
+         metric=dict(type='neas_mm.DiversityMetric', beta=0.05),
+         holdout_size=256, holdout_batch_size=128)
+]
 default_hooks = dict(logger=dict(interval=10))
 auto_scale_lr = dict(base_batch_size=64)

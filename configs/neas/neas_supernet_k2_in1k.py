@@ -6,3 +6,13 @@ _base_ = [
     '../_base_/schedules/neas_supernet_120e.py',
     '../_base_/default_runtime.py',
 ]
+
+# Diversity-guided shrinking (Algorithm 1): every 20 epochs drop the 20
+# lowest-scored combinations, beta = 1e-3. The full K=2 space holds 780
+# combinations; a threshold of 680 gives the 5 shrinks at epochs 20..100.
+custom_hooks = [
+    dict(type='neas_mm.DiversityShrinkHook', interval=20, threshold=680,
+         num_drop=20, num_samples=100,
+         metric=dict(type='neas_mm.DiversityMetric', beta=1e-3),
+         holdout_size=1000, holdout_batch_size=125)
+]

@@ -1,1 +1,5 @@
-"""Runner glue: hooks, loops and BN recalibration (filled by later phases)."""
+"""Runner glue: hooks, loops, plots."""
+from .hooks import DiversityShrinkHook
+from .shrink_plot import plot_shrink_scores
+
+__all__ = ['DiversityShrinkHook', 'plot_shrink_scores']

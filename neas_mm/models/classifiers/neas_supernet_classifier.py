@@ -8,6 +8,7 @@ from mmpretrain.structures import DataSample
 
 from neas_mm.registry import MODELS, TASK_UTILS
 from neas_mm.space import EnsembleArch, SearchSpace
+from ..utils import batch_statistics
 
 ForwardResults = Union[Dict[str, torch.Tensor], List[DataSample],
                        Sequence[torch.Tensor]]
@@ -24,7 +25,10 @@ class NEASSupernetClassifier(BaseModel):
     the *reference ensemble*, drawn with ``val_seed`` from the current space.
     A fixed reference makes the validation curve compare the same network
     across epochs rather than adding sampling noise; it is re-drawn only when
-    shrinking changes the space.
+    shrinking changes the space. The supernet's BN running statistics mix
+    every architecture, so by default ``predict`` normalises with each
+    batch's own statistics (``eval_bn='batch'``; the search loop instead
+    recalibrates BN per candidate and uses ``'running'``).
 
     The space and the number of draws so far are part of the state dict
     (``get_extra_state``), so a resumed run continues with the same space
@@ -36,6 +40,8 @@ class NEASSupernetClassifier(BaseModel):
         split_range: Inclusive (min, max) split point of the space.
         sampler: Config of the architecture sampler.
         val_seed: Seed of the reference ensemble.
+        eval_bn: ``'batch'`` (BN uses batch statistics in ``predict``) or
+            ``'running'`` (the stored running statistics).
         data_preprocessor: Data preprocessor config.
         init_cfg: mmengine initialisation config.
     """
@@ -46,6 +52,7 @@ class NEASSupernetClassifier(BaseModel):
                  split_range: Optional[Sequence[int]] = None,
                  sampler: dict = dict(type='neas_mm.KPathSampler'),
                  val_seed: int = 0,
+                 eval_bn: str = 'batch',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
         if data_preprocessor is None:
@@ -63,6 +70,10 @@ class NEASSupernetClassifier(BaseModel):
         self.space: SearchSpace = self.backbone.default_space(split_range)
         self.num_sampled = 0
         self.val_seed = val_seed
+        if eval_bn not in ('batch', 'running'):
+            raise ValueError(f"eval_bn must be 'batch' or 'running', got "
+                             f'{eval_bn!r}')
+        self.eval_bn = eval_bn
         self.eval_arch: Optional[EnsembleArch] = None
         self._reference: Optional[tuple] = None
 
@@ -105,8 +116,12 @@ class NEASSupernetClassifier(BaseModel):
                 data_samples: Optional[List[DataSample]] = None
                 ) -> List[DataSample]:
         arch = self.eval_arch or self.reference_arch()
-        return self.head.predict(self.extract_feat(inputs, arch),
-                                 data_samples)
+        if self.eval_bn == 'batch' and not self.training:
+            with batch_statistics(self):
+                feats = self.extract_feat(inputs, arch)
+        else:
+            feats = self.extract_feat(inputs, arch)
+        return self.head.predict(feats, data_samples)
 
     def forward(self, inputs: torch.Tensor,
                 data_samples: Optional[List[DataSample]] = None,

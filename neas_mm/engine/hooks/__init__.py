@@ -1,0 +1,3 @@
+from .diversity_shrink_hook import DiversityShrinkHook
+
+__all__ = ['DiversityShrinkHook']

@@ -1,0 +1,63 @@
+"""Heat maps of shrink scores (matplotlib, headless)."""
+import math
+from pathlib import Path
+from typing import Any, Dict
+
+import numpy as np
+
+from neas_mm.space import SearchSpace
+
+
+def plot_shrink_scores(record: Dict[str, Any], space: SearchSpace,
+                       out: Path) -> None:
+    """One panel per layer: for K = 2 an op(path 0) x op(path 1) matrix of
+    the scores of surviving combinations (blank: shrunk away; x: dropped
+    in this step); for other K, the sorted scores of the layer."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+
+    scores = {(s['layer'], tuple(s['combo'])): s['score']
+              for s in record['scores']}
+    dropped = {(d['layer'], tuple(d['combo'])) for d in record['dropped']}
+    finite = [v for v in scores.values() if np.isfinite(v)]
+    vmin, vmax = (min(finite), max(finite)) if finite else (0, 1)
+    cols = min(5, space.num_layers)
+    rows = math.ceil(space.num_layers / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.6 * rows),
+                             squeeze=False)
+    image = None
+    for m in range(space.num_layers):
+        ax = axes[m // cols][m % cols]
+        ops = list(space.layer_ops[m])
+        if space.num_paths == 2:
+            grid = np.full((len(ops), len(ops)), np.nan)
+            for (layer, combo), value in scores.items():
+                if layer == m:
+                    grid[ops.index(combo[0]), ops.index(combo[1])] = value
+            image = ax.imshow(grid, vmin=vmin, vmax=vmax, cmap='viridis')
+            for (layer, combo) in dropped:
+                if layer == m:
+                    ax.text(ops.index(combo[1]), ops.index(combo[0]), 'x',
+                            ha='center', va='center', color='red')
+            short = [op.replace('_', '') for op in ops]
+            ax.set_xticks(range(len(ops)), short, rotation=90, fontsize=6)
+            ax.set_yticks(range(len(ops)), short, fontsize=6)
+        else:
+            values = sorted(v for (layer, _), v in scores.items()
+                            if layer == m)
+            ax.plot(values, '.')
+        ax.set_title(f'layer {m} ({len(space.combos[m])} left)', fontsize=8)
+    for m in range(space.num_layers, rows * cols):
+        axes[m // cols][m % cols].axis('off')
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.6, label=record['metric'])
+    fig.suptitle(f'shrink {record["shrink"]} at epoch {record["epoch"]}: '
+                 f'{record["size_before"]} -> {record["size_after"]} '
+                 f'combinations (rows: path 0 op, columns: path 1 op)',
+                 fontsize=9)
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+
+
+__all__ = ['plot_shrink_scores']
