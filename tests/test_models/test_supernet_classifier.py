@@ -45,7 +45,7 @@ def test_loss_is_the_sum_of_path_cross_entropies():
 
 
 def test_predict_scores_the_mean_of_path_logits():
-    model = tiny_classifier().eval()
+    model = tiny_classifier(eval_bn='running').eval()
     inputs, samples = batch()
     preds = model.predict(inputs, samples)
     arch = model.reference_arch()
@@ -72,3 +72,24 @@ def test_space_and_draw_counter_live_in_the_state_dict():
     fresh.load_state_dict(state)
     assert fresh.space == model.space and fresh.num_sampled == 2
     assert fresh.sample_arch() == model.sample_arch()
+
+
+def test_batch_statistics_validation_leaves_running_stats_alone():
+    model = tiny_classifier().eval()
+    inputs, samples = batch(8)
+    before = {k: v.clone() for k, v in model.state_dict().items()
+              if 'running' in k or 'num_batches' in k}
+    preds = model.predict(inputs, samples)
+    after = model.state_dict()
+    assert all(torch.equal(v, after[k]) for k, v in before.items())
+    assert not model.training
+    # It differs from running-statistics evaluation of the same weights.
+    model.eval_bn = 'running'
+    other = model.predict(inputs)
+    assert not torch.allclose(preds[0].pred_score, other[0].pred_score)
+
+
+def test_bad_eval_bn_is_named():
+    import pytest
+    with pytest.raises(ValueError, match='eval_bn'):
+        tiny_classifier(eval_bn='frozen')

@@ -1,0 +1,121 @@
+"""DiversityShrinkHook in a real Runner on the tiny digits supernet."""
+import json
+from pathlib import Path
+
+import pytest
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from neas_mm.engine import DiversityShrinkHook
+from neas_mm.space import SearchSpace
+
+REPO = Path(__file__).resolve().parents[2]
+CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'
+
+
+def make_cfg(work_dir, data_root, epochs, **hook):
+    cfg = Config.fromfile(str(CONFIG))
+    # Deterministic inputs (mmengine does not restore numpy's RNG on
+    # resume, so random crops would differ between runs).
+    cfg.train_dataloader.dataset.pipeline = cfg.test_pipeline
+    cfg.merge_from_dict({
+        'model.backbone.stage_depths': (1, 1, 1, 1, 1),
+        'model.backbone.widen_factor': 0.25,
+        'model.backbone.tail_channels': 64,
+        'model.backbone.feature_channels': 192,
+        'model.head.in_channels': 48,
+        'model.split_range': (2, 5),
+        'train_cfg.max_epochs': epochs,
+        'train_cfg.val_interval': 100,
+        'param_scheduler.end': 4,  # the same lr curve whatever the length
+        'train_dataloader.dataset.data_root': str(data_root),
+        'val_dataloader.dataset.data_root': str(data_root),
+        'train_dataloader.batch_size': 30,
+        'work_dir': str(work_dir),
+    })
+    # 5 stage-first layers x 30 combinations = 150.
+    cfg.custom_hooks = [dict(type='neas_mm.DiversityShrinkHook',
+                             **{**dict(interval=1, threshold=80, num_drop=40,
+                                       num_samples=4, holdout_size=32,
+                                       metric='diversity'), **hook})]
+    return cfg
+
+
+def shrink_hook(runner):
+    return next(h for h in runner.hooks
+                if isinstance(h, DiversityShrinkHook))
+
+
+def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
+                                                    digits_cls_root):
+    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 4, interval=2,
+                   threshold=100)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    history = shrink_hook(runner).history
+    # Epochs 2 and 4 shrink: 150 -> 110 -> 100 (capped at the threshold).
+    assert [r['epoch'] for r in history] == [2, 4]
+    assert [(r['size_before'], r['size_after']) for r in history] == \
+        [(150, 110), (110, 100)]
+    space = runner.model.space
+    assert space.size == 100
+    assert all(len(c) >= 1 for c in space.combos)
+    written = json.loads((tmp_path / 'run' / 'shrink_history.json')
+                         .read_text())
+    assert [r['size_after'] for r in written] == [110, 100]
+    assert SearchSpace.load(tmp_path / 'run' / 'search_space.json') == space
+    assert (tmp_path / 'run' / 'shrink_2.png').stat().st_size > 1000
+    # Dropped combinations are really gone from the space.
+    for drop in history[0]['dropped']:
+        assert tuple(drop['combo']) not in space.combos[drop['layer']]
+
+
+def test_never_empties_a_layer(tmp_path, digits_cls_root):
+    # Ask for far more than the space can lose.
+    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 2, threshold=5,
+                   num_drop=1000)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert [len(c) for c in runner.model.space.combos] == [1] * 5
+
+
+def test_resume_keeps_the_space(tmp_path, digits_cls_root):
+    hook = dict(num_drop=20)
+    straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 3,
+                                        **hook))
+    straight.train()
+    first = Runner.from_cfg(make_cfg(tmp_path / 'b', digits_cls_root, 2,
+                                     **hook))
+    first.train()
+    saved = first.model.space.copy()
+    cfg = make_cfg(tmp_path / 'b', digits_cls_root, 3, **hook)
+    cfg.resume = True
+    resumed = Runner.from_cfg(cfg)
+    resumed.train()
+    history = shrink_hook(resumed).history
+    assert [r['epoch'] for r in history] == [1, 2, 3]
+    assert history[1]['size_after'] == saved.size == 110
+    # The continued run shrank exactly as the uninterrupted one.
+    assert resumed.model.space == straight.model.space
+    assert history == shrink_hook(straight).history
+
+
+@pytest.mark.parametrize('hook, match', [
+    (dict(num_drop=0), 'num_drop'),
+    (dict(metric='entropy'), 'unknown metric'),
+    (dict(interval=0), 'interval'),
+])
+def test_bad_parameters_fail_when_the_runner_is_built(tmp_path,
+                                                      digits_cls_root, hook,
+                                                      match):
+    with pytest.raises(ValueError, match=match):
+        Runner.from_cfg(make_cfg(tmp_path / 'x', digits_cls_root, 1, **hook))
+
+
+def test_threshold_below_one_per_layer_fails_before_training(
+        tmp_path, digits_cls_root):
+    runner = Runner.from_cfg(make_cfg(tmp_path / 'x', digits_cls_root, 1,
+                                      threshold=3))
+    with pytest.raises(ValueError, match='one combination per layer'):
+        runner.train()
+    assert not list((tmp_path / 'x').glob('epoch_*.pth'))
