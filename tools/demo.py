@@ -1,11 +1,20 @@
 """`make demo`: run every phase that exists so far on the embedded data.
 
-Phases: prepare the digits data (classification in ImageNet layout,
-detection in COCO layout) and save a preview picture of what was written.
+Phases:
+
+0. prepare the digits data (classification in ImageNet layout, detection in
+   COCO layout) and save a preview picture of what was written;
+1. train the K=2 digits supernet with diversity-guided shrinking
+   (tools/train.py configs/neas/neas_supernet_k2_digits.py).
+
 Outputs go to ``<repo>/work_dirs/demo`` unless ``--work-dir`` says otherwise.
+Run again, a finished phase is reused (each training resumes from its last
+checkpoint).
 """
 import argparse
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -60,6 +69,47 @@ def save_preview(cls_root: Path, det_root: Path, out: Path) -> None:
     plt.close(fig)
 
 
+def run_tool(*args: str) -> None:
+    """Run one of the project's tools, streaming its output."""
+    cmd = [sys.executable, *args]
+    print('  $ ' + ' '.join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=REPO)
+
+
+def last_scalars(work_dir: Path, key: str) -> list:
+    """Every logged value of ``key`` in a Runner work dir, in order."""
+    values = []
+    for log in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        for line in log.read_text().splitlines():
+            record = json.loads(line)
+            if key in record:
+                values.append((record['step'], record[key]))
+    return values
+
+
+def phase_supernet(args: argparse.Namespace) -> dict:
+    print('== phase 1: K-path supernet training with diversity-guided '
+          'shrinking', flush=True)
+    work_dir = args.work_dir / 'supernet'
+    run_tool(str(REPO / 'tools' / 'train.py'),
+             str(REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'),
+             '--work-dir', str(work_dir), '--resume', '--cfg-options',
+             f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
+             f'val_dataloader.dataset.data_root={args.data_root}/digits_cls')
+    history = json.loads((work_dir / 'shrink_history.json').read_text())
+    accuracy = last_scalars(work_dir, 'accuracy/top1')
+    for record in history:
+        print(f'  shrink {record["shrink"]} at epoch {record["epoch"]}: '
+              f'{record["size_before"]} -> {record["size_after"]} '
+              f'combinations, {record["num_architectures"]} ensembles left')
+    print(f'  reference ensemble accuracy (val) by epoch: '
+          + ', '.join(f'{step}: {value:.1f}%' for step, value in accuracy))
+    return dict(space_before=history[0]['size_before'] if history else None,
+                space_after=history[-1]['size_after'] if history else None,
+                supernet_top1=accuracy[-1][1] if accuracy else None,
+                plots=sorted(str(p) for p in work_dir.glob('shrink_*.png')))
+
+
 def main() -> None:
     args = parse_args()
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -81,6 +131,13 @@ def main() -> None:
     save_preview(args.data_root / 'digits_cls', args.data_root / 'digits_det',
                  preview)
     print(f'  saved {preview}')
+    summary = phase_supernet(args)
+    print('== summary')
+    print(f'  search space: {summary["space_before"]} -> '
+          f'{summary["space_after"]} operator combinations')
+    print(f'  supernet reference ensemble top-1 (val): '
+          f'{summary["supernet_top1"]:.1f}%')
+    print('  plots: ' + ', '.join([str(preview)] + summary['plots']))
     print(f'== demo finished in {time.time() - start:.1f} s')
 
 

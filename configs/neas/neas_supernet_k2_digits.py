@@ -24,7 +24,7 @@ train_cfg = dict(max_epochs=30, val_interval=5)
 # 40 combinations down to 120, scored by the diversity metric.
 custom_hooks = [
     dict(type='neas_mm.DiversityShrinkHook', interval=5, threshold=120,
-         num_drop=40, num_samples=40,
+         num_drop=40, num_samples=20,
          metric=dict(type='neas_mm.DiversityMetric', beta=0.05),
          holdout_size=256, holdout_batch_size=128)
 ]

@@ -2,15 +2,13 @@ import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
-from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from torch import nn
 
 from neas_mm.registry import MODELS
 from neas_mm.space import STAGE_SETTINGS, EnsembleArch
-from ..blocks import DepthwiseSeparableConv, PathTail
 from ..utils import scale_gradient
-from .skeleton import build_operator, layer_shapes, scale_channels
+from .skeleton import build_operator, build_skeleton
 
 _LAYER_KEY = re.compile(r'^layers\.(\d+)\._candidates\.([^.]+)\.(.*)$')
 
@@ -78,14 +76,11 @@ class NEASEnsembleBackbone(BaseModule):
         self.arch = EnsembleArch.parse(arch)
         self.num_paths = self.arch.num_paths
         self.shared_grad_scale = shared_grad_scale
-        stem = scale_channels(stem_channels, widen_factor)
-        settings = [(scale_channels(c, widen_factor), s)
-                    for c, s in stage_settings]
-        shapes = layer_shapes(stem, settings, self.arch.stage_depths)
-        self.stem = ConvModule(3, stem, 3, stride=2, padding=1, bias=False,
-                               norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.ds = DepthwiseSeparableConv(stem, stem, 3, 1, se_ratio,
-                                         norm_cfg, act_cfg)
+        parts = build_skeleton(self.num_paths, self.arch.stage_depths,
+                               widen_factor, stem_channels, stage_settings,
+                               tail_channels, feature_channels, se_ratio,
+                               norm_cfg, act_cfg)
+        self.stem, self.ds, shapes = parts.stem, parts.ds, parts.shapes
         split = self.arch.split
         self.shared = nn.ModuleList(
             build_operator(op, shapes[m], norm_cfg, act_cfg, se_ratio)
@@ -95,13 +90,8 @@ class NEASEnsembleBackbone(BaseModule):
                 build_operator(op, shapes[split + i], norm_cfg, act_cfg,
                                se_ratio) for i, op in enumerate(path))
             for path in self.arch.paths)
-        self.feature_channels = scale_channels(feature_channels,
-                                               widen_factor)
-        self.tails = nn.ModuleList(
-            PathTail(settings[-1][0],
-                     scale_channels(tail_channels, widen_factor),
-                     self.feature_channels, norm_cfg, act_cfg)
-            for _ in range(self.num_paths))
+        self.tails = parts.tails
+        self.feature_channels = parts.feature_channels
 
     def load_supernet_weights(self, state_dict: Dict[str, torch.Tensor],
                               strict: bool = True) -> None:

@@ -1,7 +1,6 @@
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
-from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from mmrazor.models import OneShotMutableOP
 from torch import nn
@@ -9,9 +8,8 @@ from torch import nn
 from neas_mm.registry import MODELS
 from neas_mm.space import (DEFAULT_STAGE_DEPTHS, OP_NAMES, STAGE_SETTINGS,
                            ArchError, EnsembleArch, SearchSpace)
-from ..blocks import DepthwiseSeparableConv, PathTail
 from ..utils import scale_gradient
-from .skeleton import build_operator, layer_shapes, scale_channels
+from .skeleton import build_operator, build_skeleton
 
 
 @MODELS.register_module()
@@ -63,14 +61,10 @@ class NEASSupernet(BaseModule):
         self.num_paths = num_paths
         self.stage_depths = tuple(stage_depths)
         self.shared_grad_scale = shared_grad_scale
-        stem = scale_channels(stem_channels, widen_factor)
-        settings = [(scale_channels(c, widen_factor), s)
-                    for c, s in stage_settings]
-        self.shapes = layer_shapes(stem, settings, self.stage_depths)
-        self.stem = ConvModule(3, stem, 3, stride=2, padding=1, bias=False,
-                               norm_cfg=norm_cfg, act_cfg=act_cfg)
-        self.ds = DepthwiseSeparableConv(stem, stem, 3, 1, se_ratio,
-                                         norm_cfg, act_cfg)
+        parts = build_skeleton(num_paths, self.stage_depths, widen_factor,
+                               stem_channels, stage_settings, tail_channels,
+                               feature_channels, se_ratio, norm_cfg, act_cfg)
+        self.stem, self.ds, self.shapes = parts.stem, parts.ds, parts.shapes
         self.layers = nn.ModuleList()
         for m, shape in enumerate(self.shapes):
             ops = [op for op in OP_NAMES
@@ -81,13 +75,8 @@ class NEASSupernet(BaseModule):
             })
             self.layers.append(
                 OneShotMutableOP(candidates=candidates, alias=f'layer{m}'))
-        self.feature_channels = scale_channels(feature_channels,
-                                               widen_factor)
-        self.tails = nn.ModuleList(
-            PathTail(settings[-1][0],
-                     scale_channels(tail_channels, widen_factor),
-                     self.feature_channels, norm_cfg, act_cfg)
-            for _ in range(num_paths))
+        self.tails = parts.tails
+        self.feature_channels = parts.feature_channels
 
     @property
     def num_layers(self) -> int:

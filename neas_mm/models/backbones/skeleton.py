@@ -2,10 +2,11 @@
 from dataclasses import dataclass
 from typing import List, Sequence, Tuple
 
+from mmcv.cnn import ConvModule
 from torch import nn
 
 from neas_mm.space import MBCONV_SPECS, SKIP, stage_first_layers
-from ..blocks import MBConv, make_divisible
+from ..blocks import DepthwiseSeparableConv, MBConv, PathTail, make_divisible
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,37 @@ def build_operator(op: str, shape: LayerShape, norm_cfg: dict,
     return MBConv(shape.in_channels, shape.out_channels, kernel_size,
                   expand_ratio, shape.stride, se_ratio=se_ratio,
                   norm_cfg=norm_cfg, act_cfg=act_cfg)
+
+
+@dataclass
+class SkeletonParts:
+    """The fixed parts of a NEAS network and its layer shapes."""
+    stem: nn.Module
+    ds: nn.Module
+    shapes: List[LayerShape]
+    tails: nn.ModuleList
+    feature_channels: int
+
+
+def build_skeleton(num_paths: int, stage_depths: Sequence[int],
+                   widen_factor: float, stem_channels: int,
+                   stage_settings: Sequence[Tuple[int, int]],
+                   tail_channels: int, feature_channels: int,
+                   se_ratio: float, norm_cfg: dict,
+                   act_cfg: dict) -> SkeletonParts:
+    """Stem 3x3 conv (stride 2), the fixed DS layer, the searchable layers'
+    shapes and K path tails, all widths scaled by ``widen_factor``."""
+    stem = scale_channels(stem_channels, widen_factor)
+    settings = [(scale_channels(c, widen_factor), s)
+                for c, s in stage_settings]
+    features = scale_channels(feature_channels, widen_factor)
+    tails = nn.ModuleList(
+        PathTail(settings[-1][0], scale_channels(tail_channels, widen_factor),
+                 features, norm_cfg, act_cfg) for _ in range(num_paths))
+    return SkeletonParts(
+        stem=ConvModule(3, stem, 3, stride=2, padding=1, bias=False,
+                        norm_cfg=norm_cfg, act_cfg=act_cfg),
+        ds=DepthwiseSeparableConv(stem, stem, 3, 1, se_ratio, norm_cfg,
+                                  act_cfg),
+        shapes=layer_shapes(stem, settings, stage_depths),
+        tails=tails, feature_channels=features)

@@ -1,0 +1,71 @@
+"""Cost of one diversity shrink step against one training epoch.
+
+Runs the digits supernet config (configs/neas/neas_supernet_k2_digits.py,
+data from tools/prepare_data.py) for one epoch in a real Runner, then times
+the shrink step of its DiversityShrinkHook. Prints one JSON object with
+
+* ``shrink_over_epoch``: shrink step time / epoch time at the digits
+  settings (Z and the held-out size of the config);
+* ``projected_at_paper_ratios``: the same ratio projected to ImageNet with
+  Z = 100 ensembles on a 1,000-image held-out slice against a 1.28M-image
+  epoch, from the measured seconds per evaluated image and per trained
+  image. Goal: < 0.10.
+
+Run: ``.venv/bin/python benchmarks/shrink_cost.py``.
+"""
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from neas_mm.engine import DiversityShrinkHook
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'
+
+
+def main() -> None:
+    cfg = Config.fromfile(str(CONFIG))
+    cfg.work_dir = tempfile.mkdtemp()
+    cfg.train_cfg.max_epochs = 1
+    cfg.train_cfg.val_interval = 100
+    cfg.custom_hooks[0].interval = 100  # shrink only when asked below
+    cfg.default_hooks.checkpoint.interval = 100
+    runner = Runner.from_cfg(cfg)
+    start = time.perf_counter()
+    runner.train()
+    epoch_s = time.perf_counter() - start
+    hook = next(h for h in runner.hooks
+                if isinstance(h, DiversityShrinkHook))
+    start = time.perf_counter()
+    hook._holdout_batches(runner)
+    holdout_prep_s = time.perf_counter() - start
+    start = time.perf_counter()
+    hook.shrink(runner)
+    shrink_s = time.perf_counter() - start
+
+    train_images = len(runner.train_dataloader.dataset)
+    evaluated = hook.num_samples * hook.holdout_size
+    per_eval_image = shrink_s / evaluated
+    per_train_image = epoch_s / train_images
+    paper_eval, paper_epoch = 100 * 1000, 1_281_167
+    print(json.dumps(dict(
+        settings=dict(num_samples=hook.num_samples,
+                      holdout_size=hook.holdout_size,
+                      train_images=train_images),
+        epoch_s=round(epoch_s, 2),
+        shrink_s=round(shrink_s, 2),
+        holdout_prep_s=round(holdout_prep_s, 2),
+        shrink_over_epoch=round(shrink_s / epoch_s, 3),
+        eval_image_over_train_image=round(per_eval_image / per_train_image,
+                                          3),
+        projected_at_paper_ratios=round(
+            paper_eval * per_eval_image / (paper_epoch * per_train_image),
+            4))))
+
+
+if __name__ == '__main__':
+    main()
