@@ -2,19 +2,11 @@
 # the same space (10 searchable layers, 2 per stage; narrower), 32 px inputs,
 # a few minutes on 2 CPU cores.
 _base_ = [
-    '../_base_/models/neas_supernet_k2.py',
+    '../_base_/models/neas_supernet_k2_digits.py',
     '../_base_/datasets/digits_cls.py',
     '../_base_/schedules/neas_supernet_120e.py',
     '../_base_/default_runtime.py',
 ]
-
-model = dict(
-    backbone=dict(stage_depths=(2, 2, 2, 2, 2), widen_factor=0.5,
-                  tail_channels=240, feature_channels=320),
-    head=dict(in_channels=160, num_classes=10),
-    split_range=(4, 10),
-    data_preprocessor=dict(num_classes=10, mean=[127.5] * 3,
-                           std=[127.5] * 3))
 
 optim_wrapper = dict(optimizer=dict(lr=0.1))
 param_scheduler = dict(end=30)

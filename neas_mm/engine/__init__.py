@@ -1,5 +1,12 @@
-"""Runner glue: hooks, loops, plots."""
+"""Runner glue: hooks, loops, BN recalibration, plots."""
+from .bn_recalibration import recalibrated_bn
+from .fixed_subset import fixed_train_subset
 from .hooks import DiversityShrinkHook
+from .loops import EvolutionSearchLoop
+from .search_plot import plot_search_history
 from .shrink_plot import plot_shrink_scores
 
-__all__ = ['DiversityShrinkHook', 'plot_shrink_scores']
+__all__ = [
+    'DiversityShrinkHook', 'EvolutionSearchLoop', 'fixed_train_subset',
+    'plot_search_history', 'plot_shrink_scores', 'recalibrated_bn'
+]

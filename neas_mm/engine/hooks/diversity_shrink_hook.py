@@ -1,21 +1,19 @@
-import copy
 import json
 import random
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 import torch
-from mmengine.dataset import pseudo_collate
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmengine.registry import DATASETS
 
 from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
 from neas_mm.search import SHRINK_METRICS, EnsembleSample
 from neas_mm.space import SearchSpace
+from ..fixed_subset import fixed_train_subset
 from ..shrink_plot import plot_shrink_scores
 
 
@@ -102,26 +100,13 @@ class DiversityShrinkHook(Hook):
                 f'allowed: >= {space.num_layers}')
 
     def _holdout_batches(self, runner) -> List[Any]:
-        """The fixed held-out subset: training images with the validation
-        pipeline, preprocessed once."""
-        if self._holdout is not None:
-            return self._holdout
-        cfg = copy.deepcopy(runner.cfg.train_dataloader.dataset)
-        cfg.pipeline = copy.deepcopy(runner.cfg.val_dataloader.dataset.pipeline)
-        dataset = DATASETS.build(cfg)
-        rng = random.Random(self.seed)
-        indices = sorted(rng.sample(range(len(dataset)),
-                                    min(self.holdout_size, len(dataset))))
-        model = self._model(runner)
-        batches = []
-        for start in range(0, len(indices), self.holdout_batch_size):
-            items = [dataset[i] for i in
-                     indices[start:start + self.holdout_batch_size]]
-            data = model.data_preprocessor(pseudo_collate(items), False)
-            labels = torch.cat([s.gt_label for s in data['data_samples']])
-            batches.append((data['inputs'], labels))
-        self._holdout = batches
-        return batches
+        """The fixed held-out subset of train, preprocessed once."""
+        if self._holdout is None:
+            self._holdout = fixed_train_subset(runner, self._model(runner),
+                                               self.holdout_size,
+                                               self.holdout_batch_size,
+                                               self.seed)
+        return self._holdout
 
     # ---------------------------------------------------------- the step
     @torch.no_grad()

@@ -1,0 +1,3 @@
+from .evolution_search_loop import EvolutionSearchLoop
+
+__all__ = ['EvolutionSearchLoop']

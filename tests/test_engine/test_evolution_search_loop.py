@@ -1,0 +1,159 @@
+"""EvolutionSearchLoop and tools/search.py on the tiny digits supernet."""
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from neas_mm.compat import trusted_checkpoints
+from neas_mm.engine import recalibrated_bn
+from neas_mm.search.evolution import FlopsWindowError
+from neas_mm.space import EnsembleArch
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = {
+    'model.backbone.stage_depths': (1, 1, 1, 1, 1),
+    'model.backbone.widen_factor': 0.25,
+    'model.backbone.tail_channels': 64,
+    'model.backbone.feature_channels': 192,
+    'model.head.in_channels': 48,
+    'model.split_range': (2, 5),
+}
+
+
+def data_options(root):
+    return {'train_dataloader.dataset.data_root': str(root),
+            'val_dataloader.dataset.data_root': str(root)}
+
+
+@pytest.fixture(scope='module')
+def supernet_ckpt(tmp_path_factory, digits_cls_root):
+    work_dir = tmp_path_factory.mktemp('supernet')
+    cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
+                              'neas_supernet_k2_digits.py'))
+    cfg.merge_from_dict({**TINY, **data_options(digits_cls_root),
+                         'train_cfg.max_epochs': 1, 'custom_hooks': [],
+                         'work_dir': str(work_dir)})
+    Runner.from_cfg(cfg).train()
+    return work_dir / 'epoch_1.pth'
+
+
+def search_cfg(work_dir, data_root, ckpt, **loop):
+    cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
+                              'neas_search_k2_digits.py'))
+    cfg.merge_from_dict({**TINY, **data_options(data_root),
+                         'work_dir': str(work_dir), 'load_from': str(ckpt)})
+    cfg.train_cfg.update(dict(population_size=6, top_k=2,
+                              max_generations=3, num_mutation=3,
+                              num_crossover=3, flops_range=(None, None),
+                              calib_size=32, calib_batch_size=16), **loop)
+    return cfg
+
+
+def run_search(cfg):
+    runner = Runner.from_cfg(cfg)
+    loop = runner.train_loop  # built now, so its calls can be counted
+    calls = []
+    score = loop.score
+
+    def counting(arch):
+        calls.append(arch)
+        return score(arch)
+
+    loop.score = counting
+    with trusted_checkpoints():
+        runner.train()
+    return runner, loop, calls
+
+
+def test_search_scores_each_candidate_once_and_improves(
+        tmp_path, digits_cls_root, supernet_ckpt):
+    _, loop, calls = run_search(search_cfg(tmp_path, digits_cls_root,
+                                           supernet_ckpt))
+    assert len(calls) == len(set(calls)) == len(loop.scores)
+    bests = [h['best'] for h in loop.history]
+    assert len(bests) == 3 and bests == sorted(bests)
+    space = loop.model.space
+    assert all(space.contains(arch) for arch in calls)
+    best = EnsembleArch.load(tmp_path / 'best_arch.json')
+    assert loop.scores[best] == max(loop.scores.values())
+    data = json.loads((tmp_path / 'best_arch.json').read_text())
+    assert EnsembleArch.from_arch_list(
+        data['arch_list'], best.stage_depths) == best
+    table = json.loads((tmp_path / 'search_topk_evolution.json')
+                       .read_text())
+    assert len(table) == 2 and table[0]['flops_m'] > 0
+    assert (tmp_path / 'search_curve.png').stat().st_size > 1000
+
+
+def test_resume_after_an_interruption_equals_a_straight_run(
+        tmp_path, digits_cls_root, supernet_ckpt):
+    _, straight, _ = run_search(search_cfg(tmp_path / 'a', digits_cls_root,
+                                           supernet_ckpt))
+    run_search(search_cfg(tmp_path / 'b', digits_cls_root, supernet_ckpt,
+                          max_generations=2))
+    _, resumed, calls = run_search(search_cfg(
+        tmp_path / 'b', digits_cls_root, supernet_ckpt, resume=True))
+    # Only generation 3 was scored after the resume.
+    assert 0 < len(calls) <= 6
+    assert resumed.scores == straight.scores
+    assert resumed.topk() == straight.topk()
+
+
+def test_random_mode_and_window(tmp_path, digits_cls_root, supernet_ckpt):
+    _, loop, calls = run_search(search_cfg(
+        tmp_path, digits_cls_root, supernet_ckpt, mode='random',
+        max_generations=2, flops_range=(None, 0.5)))
+    assert all(loop.flops(a) <= 0.5e6 for a in calls)
+    assert (tmp_path / 'search_state_random.json').is_file()
+
+
+def test_impossible_window_fails_at_start(tmp_path, digits_cls_root,
+                                          supernet_ckpt):
+    with pytest.raises(FlopsWindowError, match='widen the window'):
+        run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
+                              flops_range=(None, 1e-6), max_tries=50))
+    assert not (tmp_path / 'search_state_evolution.json').exists()
+
+
+def test_bn_recalibration_changes_then_restores_statistics(supernet_ckpt):
+    from neas_mm.models import NEASSupernet
+    net = NEASSupernet(stage_depths=(1, 1, 1, 1, 1), widen_factor=0.25,
+                       tail_channels=64, feature_channels=192)
+    arch = net.default_space((2, 5)).sample(random.Random(0))
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    batches = [torch.randn(8, 3, 32, 32) * 3 + 1 for _ in range(2)]
+    with recalibrated_bn(net, lambda x: net(x, arch), batches):
+        inside = net.state_dict()
+        assert not torch.equal(inside['stem.bn.running_mean'],
+                               before['stem.bn.running_mean'])
+        assert not net.training
+    after = net.state_dict()
+    assert all(torch.equal(v, after[k]) for k, v in before.items())
+    assert net.training
+
+
+def search_tool(*args):
+    return subprocess.run([sys.executable, str(REPO / 'tools' / 'search.py'),
+                           str(REPO / 'configs' / 'neas' /
+                               'neas_search_k2_digits.py'), *args],
+                          capture_output=True, text=True)
+
+
+def test_tool_refuses_a_missing_checkpoint(tmp_path):
+    done = search_tool(str(tmp_path / 'nope.pth'))
+    assert done.returncode != 0
+    assert 'nope.pth does not exist' in done.stderr
+
+
+def test_tool_refuses_a_checkpoint_that_is_not_a_supernet(tmp_path):
+    ckpt = tmp_path / 'plain.pth'
+    torch.save({'state_dict': {'fc.weight': torch.zeros(2, 2)}}, ckpt)
+    done = search_tool(str(ckpt))
+    assert done.returncode != 0
+    assert 'is not a NEAS supernet checkpoint' in done.stderr
