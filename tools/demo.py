@@ -5,7 +5,9 @@ Phases:
 0. prepare the digits data (classification in ImageNet layout, detection in
    COCO layout) and save a preview picture of what was written;
 1. train the K=2 digits supernet with diversity-guided shrinking
-   (tools/train.py configs/neas/neas_supernet_k2_digits.py).
+   (tools/train.py configs/neas/neas_supernet_k2_digits.py);
+2. search it: K-path evolution and, as the baseline, random search under the
+   same FLOPs window (tools/search.py configs/neas/neas_search_k2_digits.py).
 
 Outputs go to ``<repo>/work_dirs/demo`` unless ``--work-dir`` says otherwise.
 Run again, a finished phase is reused (each training resumes from its last
@@ -102,12 +104,36 @@ def phase_supernet(args: argparse.Namespace) -> dict:
         print(f'  shrink {record["shrink"]} at epoch {record["epoch"]}: '
               f'{record["size_before"]} -> {record["size_after"]} '
               f'combinations, {record["num_architectures"]} ensembles left')
-    print(f'  reference ensemble accuracy (val) by epoch: '
+    print('  reference ensemble accuracy (val) by epoch: '
           + ', '.join(f'{step}: {value:.1f}%' for step, value in accuracy))
     return dict(space_before=history[0]['size_before'] if history else None,
                 space_after=history[-1]['size_after'] if history else None,
                 supernet_top1=accuracy[-1][1] if accuracy else None,
                 plots=sorted(str(p) for p in work_dir.glob('shrink_*.png')))
+
+
+def phase_search(args: argparse.Namespace) -> dict:
+    print('== phase 2: K-path evolution search (and random search)',
+          flush=True)
+    supernet_dir = args.work_dir / 'supernet'
+    checkpoint = (supernet_dir / 'last_checkpoint').read_text().strip()
+    work_dir = args.work_dir / 'search'
+    data = [f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
+            f'val_dataloader.dataset.data_root={args.data_root}/digits_cls']
+    for mode in ('random', 'evolution'):  # evolution last: its best_arch
+        run_tool(str(REPO / 'tools' / 'search.py'),
+                 str(REPO / 'configs' / 'neas' / 'neas_search_k2_digits.py'),
+                 checkpoint, '--work-dir', str(work_dir), '--resume',
+                 '--cfg-options', f'train_cfg.mode={mode}', *data)
+    results = {}
+    for mode in ('evolution', 'random'):
+        top = json.loads((work_dir / f'search_topk_{mode}.json').read_text())
+        results[mode] = top[0]
+        print(f'  {mode:9s} best: top-1 {top[0]["score"]:.1f}% at '
+              f'{top[0]["flops_m"]:.2f}M MACs, split {top[0]["split"]}, '
+              f'arch_list {top[0]["arch_list"]}')
+    return dict(best_arch=str(work_dir / 'best_arch.json'), **results,
+                plots=[str(work_dir / 'search_curve.png')])
 
 
 def main() -> None:
@@ -132,12 +158,20 @@ def main() -> None:
                  preview)
     print(f'  saved {preview}')
     summary = phase_supernet(args)
+    search = phase_search(args)
     print('== summary')
     print(f'  search space: {summary["space_before"]} -> '
           f'{summary["space_after"]} operator combinations')
     print(f'  supernet reference ensemble top-1 (val): '
           f'{summary["supernet_top1"]:.1f}%')
-    print('  plots: ' + ', '.join([str(preview)] + summary['plots']))
+    evo, rnd = search['evolution'], search['random']
+    print(f'  best ensemble (evolution): top-1 {evo["score"]:.1f}% on the '
+          f'supernet, {evo["flops_m"]:.2f}M MACs, split {evo["split"]} -> '
+          f'{search["best_arch"]}')
+    print(f'  random search baseline:   top-1 {rnd["score"]:.1f}%, '
+          f'{rnd["flops_m"]:.2f}M MACs')
+    print('  plots: ' + ', '.join([str(preview)] + summary['plots'] +
+                                  search['plots']))
     print(f'== demo finished in {time.time() - start:.1f} s')
 
 

@@ -1,10 +1,10 @@
-"""The embedded classification set: scikit-learn's digits as an ImageNet folder.
+"""The embedded classification set: scikit-learn digits, ImageNet layout.
 
 Layout written under ``root`` (mmpretrain's ``CustomDataset`` and ``ImageNet``
 layout, class folders plus annotation lists)::
 
     root/train/<class>/<index>.png     root/val/<class>/<index>.png
-    root/meta/train.txt                root/meta/val.txt   ("<class>/<file> <label>")
+    root/meta/train.txt   root/meta/val.txt   (lines "<class>/<file> <label>")
     root/meta/classes.txt
 """
 from pathlib import Path
@@ -96,8 +96,8 @@ def prepare_digits_classification(root: str,
                 Image.fromarray(digit_to_rgb(images[index],
                                              image_size)).save(path)
                 lines.append(f'{rel} {labels[index]}')
-            (folder / 'meta' / f'{split}.txt').write_text('\n'.join(lines) +
-                                                         '\n')
+            text = '\n'.join(lines) + '\n'
+            (folder / 'meta' / f'{split}.txt').write_text(text)
 
     rebuilt = prepare_folder(Path(root), params, write, force=force)
     return dict(root=str(Path(root).resolve()), rebuilt=rebuilt,

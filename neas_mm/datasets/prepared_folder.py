@@ -1,6 +1,6 @@
 """Atomic, self-describing output folders for the embedded data sets.
 
-A prepared folder holds a ``.complete.json`` marker written last. It records the
+A prepared folder holds a ``.complete.json`` marker, written last, with the
 parameters that produced the folder and the SHA-256 of every file, so that
 
 * preparing again with the same parameters reuses the folder,

@@ -35,7 +35,7 @@ def op_rank(name: str) -> int:
 
 
 def stage_first_layers(stage_depths: Tuple[int, ...]) -> Tuple[int, ...]:
-    """Indices (0-based, over searchable layers) of each stage's first layer."""
+    """0-based indices (over searchable layers) of each stage's first layer."""
     firsts, start = [], 0
     for depth in stage_depths:
         firsts.append(start)

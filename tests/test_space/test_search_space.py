@@ -30,8 +30,8 @@ def test_tiny_space_architecture_count_by_enumeration():
 
 
 def test_sampling_stays_inside_and_covers_the_space():
-    space = SearchSpace(num_paths=2, stage_depths=(2, 2, 2), split_range=(2,
-                                                                       5))
+    space = SearchSpace(num_paths=2, stage_depths=(2, 2, 2),
+                        split_range=(2, 5))
     rng = random.Random(1)
     splits, ops = collections.Counter(), collections.Counter()
     for _ in range(3000):
