@@ -27,8 +27,14 @@ $(STAMPS)/torch: requirements/torch.txt $(STAMPS)/venv
 	touch $@
 
 # mmcv needs torch in the build environment and its compiled ops (mmcv._ext).
+# A wheel pip cached from a build against another torch fails to import its
+# ops (ABI): then it is rebuilt without the cache.
 $(STAMPS)/mmcv: requirements/mmcv.txt $(STAMPS)/torch
 	MMCV_WITH_OPS=1 MAX_JOBS=2 $(PIP) install --no-build-isolation -r requirements/mmcv.txt
+	$(PY) -c "import mmcv.ops" 2>/dev/null || MMCV_WITH_OPS=1 MAX_JOBS=2 \
+		$(PIP) install --no-build-isolation --no-cache-dir --force-reinstall \
+		--no-deps -r requirements/mmcv.txt
+	$(PY) -c "import mmcv.ops"
 	touch $@
 
 $(STAMPS)/runtime: requirements/runtime.txt requirements/tests.txt $(STAMPS)/mmcv

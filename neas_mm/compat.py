@@ -16,24 +16,26 @@ works around these problems.
    ``weights_only=True`` and mmengine 0.10.7 does not pass the argument, so a
    Runner cannot resume from a checkpoint it wrote itself (the message hub
    holds Python objects). We route mmengine's local-file loading through
-   :func:`load_local_checkpoint`, which unpickles fully **only** inside
-   :func:`trusted_checkpoints` (entered by ``Runner.resume``, i.e. for a run's
-   own checkpoints, and by tools for a checkpoint the user names as their own
-   run's output) and stays ``weights_only=True`` everywhere else, e.g. for
-   ``load_from`` and ``init_cfg=dict(type='Pretrained')`` weights.
+   :func:`load_local_checkpoint`, which unpickles fully **only** the files
+   named to :func:`trusted_checkpoints` (entered by ``Runner.resume`` for the
+   file it resumes from, and by tools for the checkpoint the user names as
+   their own run's output) and stays ``weights_only=True`` for every other
+   file, e.g. ``init_cfg=dict(type='Pretrained')`` weights.
 """
 import contextlib
 import functools
+import os
 import pickle
 import sys
 import types
-from typing import Iterator, Optional, Union
+from typing import FrozenSet, Iterator, List, Optional, Union
 
 import torch
 from mmengine.utils import digit_version
 
 _QUANT_BACKENDS = 'mmrazor.structures.quantization.backend_config'
-_trust_depth = 0
+# Stack of trusted file sets; None trusts every file.
+_trusted: List[Optional[FrozenSet[str]]] = []
 
 
 def patch_mmrazor_quantization() -> bool:
@@ -59,24 +61,32 @@ def patch_mmrazor_quantization() -> bool:
     return True
 
 
+def _resolve(filename: str) -> str:
+    return os.path.realpath(os.path.expanduser(str(filename)))
+
+
 @contextlib.contextmanager
-def trusted_checkpoints() -> Iterator[None]:
-    """Within this block, local checkpoints are fully unpickled.
+def trusted_checkpoints(*files: str) -> Iterator[None]:
+    """Within this block, the named checkpoint files (every local file if
+    none is named) are fully unpickled.
 
     Use it only for checkpoints this project's own runs wrote: unpickling can
     run arbitrary code.
     """
-    global _trust_depth
-    _trust_depth += 1
+    _trusted.append(frozenset(_resolve(f) for f in files) if files else None)
     try:
         yield
     finally:
-        _trust_depth -= 1
+        _trusted.pop()
 
 
-def checkpoints_trusted() -> bool:
-    """Whether the current code runs inside :func:`trusted_checkpoints`."""
-    return _trust_depth > 0
+def checkpoints_trusted(filename: Optional[str] = None) -> bool:
+    """Whether ``filename`` (any file, if None) may be fully unpickled."""
+    for entry in _trusted:
+        if entry is None or (filename is not None and
+                             _resolve(filename) in entry):
+            return True
+    return False
 
 
 def load_local_checkpoint(filename: str,
@@ -89,11 +99,10 @@ def load_local_checkpoint(filename: str,
         RuntimeError: If an untrusted checkpoint holds Python objects beyond
             tensors and containers; the message says how to proceed.
     """
-    import os.path as osp
-    filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
+    filename = os.path.expanduser(filename)
+    if not os.path.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
-    if checkpoints_trusted():
+    if checkpoints_trusted(filename):
         return torch.load(filename, map_location=map_location,
                           weights_only=False)
     try:
@@ -124,9 +133,9 @@ def patch_mmengine_resume() -> bool:
     original = Runner.resume
 
     @functools.wraps(original)
-    def resume(self, *args, **kwargs):
-        with trusted_checkpoints():
-            return original(self, *args, **kwargs)
+    def resume(self, filename, *args, **kwargs):
+        with trusted_checkpoints(filename):
+            return original(self, filename, *args, **kwargs)
 
     resume._neas_mm_patched = True
     Runner.resume = resume

@@ -103,6 +103,13 @@ def test_untrusted_full_checkpoint_is_refused(tmp_path):
         load_local_checkpoint(str(checkpoint))
     with trusted_checkpoints():
         assert 'message_hub' in load_local_checkpoint(str(checkpoint))
+    # Trust given to one file does not extend to others.
+    other = tmp_path / 'run' / 'copy.pth'
+    other.write_bytes(checkpoint.read_bytes())
+    with trusted_checkpoints(str(checkpoint)):
+        assert 'message_hub' in load_local_checkpoint(str(checkpoint))
+        with pytest.raises(RuntimeError, match='Python objects'):
+            load_local_checkpoint(str(other))
     # Plain weights load without trust.
     weights = tmp_path / 'weights.pth'
     torch.save(runner.model.state_dict(), weights)

@@ -54,8 +54,9 @@ def check_supernet_checkpoint(path: Path) -> None:
     checkpoint (it must hold the search space in the model state)."""
     if not path.is_file():
         raise FileNotFoundError(f'supernet checkpoint {path} does not exist')
-    # The user names their own supernet run's checkpoint: full unpickling.
-    with trusted_checkpoints():
+    # The user names their own supernet run's checkpoint: full unpickling
+    # of that one file.
+    with trusted_checkpoints(str(path)):
         checkpoint = load_local_checkpoint(str(path), map_location='cpu')
     state = checkpoint.get('state_dict', checkpoint) \
         if isinstance(checkpoint, dict) else None
@@ -82,7 +83,7 @@ def main() -> None:
     cfg.load_from, cfg.resume = str(checkpoint), False
     cfg.train_cfg.resume = args.resume
     runner = Runner.from_cfg(cfg)
-    with trusted_checkpoints():
+    with trusted_checkpoints(str(checkpoint)):
         runner.train()
 
 

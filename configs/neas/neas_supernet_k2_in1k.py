@@ -8,10 +8,11 @@ _base_ = [
 ]
 
 # Diversity-guided shrinking (Algorithm 1): every 20 epochs drop the 20
-# lowest-scored combinations, beta = 1e-3. The full K=2 space holds 780
-# combinations; a threshold of 680 gives the 5 shrinks at epochs 20..100.
+# lowest-scored combinations, beta = 1e-3. Layers 9..19 can split and hold
+# 9 x 42 + 2 x 30 = 438 combinations; a threshold of 338 gives the 5 shrinks
+# at epochs 20..100.
 custom_hooks = [
-    dict(type='neas_mm.DiversityShrinkHook', interval=20, threshold=680,
+    dict(type='neas_mm.DiversityShrinkHook', interval=20, threshold=338,
          num_drop=20, num_samples=100,
          metric=dict(type='neas_mm.DiversityMetric', beta=1e-3),
          holdout_size=1000, holdout_batch_size=125)

@@ -21,9 +21,12 @@ def fixed_train_subset(runner: Any, model: nn.Module, size: int,
     dataset = DATASETS.build(cfg)
     indices = sorted(random.Random(seed).sample(range(len(dataset)),
                                                 min(size, len(dataset))))
+    starts = list(range(0, len(indices), batch_size))
+    if len(starts) > 1 and len(indices) - starts[-1] == 1:
+        starts.pop()  # no batch of one image (batch-statistics BN)
     batches = []
-    for start in range(0, len(indices), batch_size):
-        items = [dataset[i] for i in indices[start:start + batch_size]]
+    for start, end in zip(starts, starts[1:] + [len(indices)]):
+        items = [dataset[i] for i in indices[start:end]]
         data = model.data_preprocessor(pseudo_collate(items), False)
         labels = torch.cat([s.gt_label for s in data['data_samples']])
         batches.append((data['inputs'], labels))

@@ -22,13 +22,14 @@ def plot_shrink_scores(record: Dict[str, Any], space: SearchSpace,
     dropped = {(d['layer'], tuple(d['combo'])) for d in record['dropped']}
     finite = [v for v in scores.values() if np.isfinite(v)]
     vmin, vmax = (min(finite), max(finite)) if finite else (0, 1)
-    cols = min(5, space.num_layers)
-    rows = math.ceil(space.num_layers / cols)
+    layers = list(space.splittable_layers)
+    cols = min(5, len(layers))
+    rows = math.ceil(len(layers) / cols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.6 * rows),
                              squeeze=False)
     image = None
-    for m in range(space.num_layers):
-        ax = axes[m // cols][m % cols]
+    for panel, m in enumerate(layers):
+        ax = axes[panel // cols][panel % cols]
         ops = list(space.layer_ops[m])
         if space.num_paths == 2:
             grid = np.full((len(ops), len(ops)), np.nan)
@@ -48,8 +49,8 @@ def plot_shrink_scores(record: Dict[str, Any], space: SearchSpace,
                             if layer == m)
             ax.plot(values, '.')
         ax.set_title(f'layer {m} ({len(space.combos[m])} left)', fontsize=8)
-    for m in range(space.num_layers, rows * cols):
-        axes[m // cols][m % cols].axis('off')
+    for panel in range(len(layers), rows * cols):
+        axes[panel // cols][panel % cols].axis('off')
     if image is not None:
         fig.colorbar(image, ax=axes, shrink=0.6, label=record['metric'])
     fig.suptitle(f'shrink {record["shrink"]} at epoch {record["epoch"]}: '

@@ -111,9 +111,17 @@ class SearchSpace:
         return tuple(op for op in self.layer_ops[layer] if op in present)
 
     @property
+    def splittable_layers(self) -> range:
+        """Layers that some split point puts after the split (from the
+        smallest split on). Layers before it are always shared: their
+        combinations only say which single operators they allow, and they
+        are neither counted in :attr:`size` nor shrunk."""
+        return range(self.split_range[0], self.num_layers)
+
+    @property
     def size(self) -> int:
-        """Number of surviving combinations over all layers."""
-        return sum(len(c) for c in self.combos)
+        """Number of surviving combinations over the splittable layers."""
+        return sum(len(self.combos[m]) for m in self.splittable_layers)
 
     @property
     def initial_size(self) -> int:
@@ -184,8 +192,13 @@ class SearchSpace:
 
     # ---------------------------------------------------------- shrinking
     def remove(self, layer: int, combo: Sequence[str]) -> None:
-        """Drop one combination; a layer's last one is never dropped."""
+        """Drop one combination of a splittable layer; a layer's last one
+        is never dropped."""
         combo = tuple(combo)
+        if layer not in self.splittable_layers:
+            raise ValueError(f'layer {layer} is always shared (split range '
+                             f'{list(self.split_range)}): its combinations '
+                             'are not shrunk')
         if combo not in self.combos[layer]:
             raise ValueError(f'layer {layer}: {list(combo)} is not in the '
                              'space')

@@ -33,7 +33,7 @@ def make_cfg(work_dir, data_root, epochs, **hook):
         'train_dataloader.batch_size': 30,
         'work_dir': str(work_dir),
     })
-    # 5 stage-first layers x 30 combinations = 150.
+    # Layers 2..4 can split (split range 2..5): 3 x 30 = 90 combinations.
     cfg.custom_hooks = [dict(type='neas_mm.DiversityShrinkHook',
                              **{**dict(interval=1, threshold=80, num_drop=40,
                                        num_samples=4, holdout_size=32,
@@ -49,20 +49,23 @@ def shrink_hook(runner):
 def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
                                                     digits_cls_root):
     cfg = make_cfg(tmp_path / 'run', digits_cls_root, 4, interval=2,
-                   threshold=100)
+                   threshold=60, num_drop=20)
     runner = Runner.from_cfg(cfg)
     runner.train()
     history = shrink_hook(runner).history
-    # Epochs 2 and 4 shrink: 150 -> 110 -> 100 (capped at the threshold).
+    # Epochs 2 and 4 shrink: 90 -> 70 -> 60 (capped at the threshold).
     assert [r['epoch'] for r in history] == [2, 4]
     assert [(r['size_before'], r['size_after']) for r in history] == \
-        [(150, 110), (110, 100)]
+        [(90, 70), (70, 60)]
     space = runner.model.space
-    assert space.size == 100
+    assert space.size == 60
+    # Always-shared layers are neither scored nor shrunk.
+    assert {s['layer'] for s in history[0]['scores']} == {2, 3, 4}
+    assert len(space.combos[0]) == len(space.combos[1]) == 30
     assert all(len(c) >= 1 for c in space.combos)
     written = json.loads((tmp_path / 'run' / 'shrink_history.json')
                          .read_text())
-    assert [r['size_after'] for r in written] == [110, 100]
+    assert [r['size_after'] for r in written] == [70, 60]
     assert SearchSpace.load(tmp_path / 'run' / 'search_space.json') == space
     assert (tmp_path / 'run' / 'shrink_2.png').stat().st_size > 1000
     # Dropped combinations are really gone from the space.
@@ -72,15 +75,15 @@ def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
 
 def test_never_empties_a_layer(tmp_path, digits_cls_root):
     # Ask for far more than the space can lose.
-    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 2, threshold=5,
+    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 2, threshold=3,
                    num_drop=1000)
     runner = Runner.from_cfg(cfg)
     runner.train()
-    assert [len(c) for c in runner.model.space.combos] == [1] * 5
+    assert [len(c) for c in runner.model.space.combos] == [30, 30, 1, 1, 1]
 
 
 def test_resume_keeps_the_space(tmp_path, digits_cls_root):
-    hook = dict(num_drop=20)
+    hook = dict(num_drop=20, threshold=30)
     straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 3,
                                         **hook))
     straight.train()
@@ -94,7 +97,7 @@ def test_resume_keeps_the_space(tmp_path, digits_cls_root):
     resumed.train()
     history = shrink_hook(resumed).history
     assert [r['epoch'] for r in history] == [1, 2, 3]
-    assert history[1]['size_after'] == saved.size == 110
+    assert history[1]['size_after'] == saved.size == 50
     # The continued run shrank exactly as the uninterrupted one.
     assert resumed.model.space == straight.model.space
     assert history == shrink_hook(straight).history
@@ -115,7 +118,7 @@ def test_bad_parameters_fail_when_the_runner_is_built(tmp_path,
 def test_threshold_below_one_per_layer_fails_before_training(
         tmp_path, digits_cls_root):
     runner = Runner.from_cfg(make_cfg(tmp_path / 'x', digits_cls_root, 1,
-                                      threshold=3))
+                                      threshold=2))
     with pytest.raises(ValueError, match='one combination per layer'):
         runner.train()
     assert not list((tmp_path / 'x').glob('epoch_*.pth'))

@@ -12,7 +12,7 @@ def shrunk_space(seed=0):
                         split_range=(1, 6))
     rng = random.Random(seed)
     for _ in range(60):
-        layer = rng.randrange(space.num_layers)
+        layer = rng.choice(space.splittable_layers)
         if len(space.combos[layer]) > 1:
             space.remove(layer, rng.choice(space.combos[layer]))
     return space

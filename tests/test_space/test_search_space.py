@@ -8,8 +8,11 @@ from neas_mm.space import ArchError, EnsembleArch, OP_NAMES, SearchSpace
 
 def test_full_space_counts():
     space = SearchSpace(num_paths=2, split_range=(9, 20))
-    # A_7^2 = 42 combos on 15 layers, A_6^2 = 30 on the 5 stage-first ones.
-    assert space.size == 15 * 42 + 5 * 30
+    # A_7^2 = 42 combos per layer, A_6^2 = 30 on a stage's first layer;
+    # only layers 9..19 can split (12 and 16 open stages).
+    assert space.size == 9 * 42 + 2 * 30
+    assert SearchSpace(num_paths=2, split_range=(0, 20)).size == \
+        15 * 42 + 5 * 30
     assert space.combos[0][0] == ('k3_e4', 'k3_e6')
     assert 'skip' not in space.shared_ops(0)
     assert space.shared_ops(1) == OP_NAMES
@@ -69,7 +72,7 @@ def test_serialisation_is_exact(tmp_path):
     space = SearchSpace(num_paths=3, stage_depths=(2, 2), split_range=(1, 4))
     rng = random.Random(0)
     for _ in range(20):
-        layer = rng.randrange(space.num_layers)
+        layer = rng.choice(space.splittable_layers)
         space.remove(layer, rng.choice(space.combos[layer]))
     space.dump(tmp_path / 'space.json')
     again = SearchSpace.load(tmp_path / 'space.json')
@@ -87,6 +90,13 @@ def test_check_names_the_reason():
                                else 'k3_e4', ) + arch.paths[1]])
     with pytest.raises(ArchError, match='split 8 outside'):
         space.check(low)
+
+
+def test_always_shared_layers_are_not_shrunk():
+    space = SearchSpace(num_paths=2, stage_depths=(2, 2), split_range=(2, 4))
+    assert list(space.splittable_layers) == [2, 3]
+    with pytest.raises(ValueError, match='always shared'):
+        space.remove(0, space.combos[0][0])
 
 
 @pytest.mark.parametrize('kwargs, match', [

@@ -93,11 +93,12 @@ class DiversityShrinkHook(Hook):
 
     def before_run(self, runner) -> None:
         space: SearchSpace = self._model(runner).space
-        if self.threshold < space.num_layers:
+        layers = len(space.splittable_layers)
+        if self.threshold < layers:
             raise ValueError(
                 f'DiversityShrinkHook: threshold={self.threshold} is below '
-                f'one combination per layer ({space.num_layers} layers); '
-                f'allowed: >= {space.num_layers}')
+                f'one combination per layer ({layers} layers can split); '
+                f'allowed: >= {layers}')
 
     def _holdout_batches(self, runner) -> List[Any]:
         """The fixed held-out subset of train, preprocessed once."""
@@ -161,7 +162,10 @@ class DiversityShrinkHook(Hook):
         record = [None]
         if is_main_process():
             samples = self.measure(runner, space, index)
-            scores = self.metric.score(samples, space)
+            splittable = set(space.splittable_layers)
+            scores = {key: value for key, value in
+                      self.metric.score(samples, space).items()
+                      if key[0] in splittable}
             drops = self.select_drops(space, scores)
             record = [dict(shrink=index + 1, epoch=runner.epoch + 1,
                            metric=self.metric.name,

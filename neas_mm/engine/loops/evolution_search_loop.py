@@ -4,6 +4,7 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.evaluator import Evaluator
 from mmengine.model import is_model_wrapper
@@ -12,8 +13,8 @@ from torch.utils.data import DataLoader
 
 from neas_mm.registry import LOOPS
 from neas_mm.search import FlopsTable
-from neas_mm.search.evolution import (crossover, mutate, random_arch,
-                                      valid_child)
+from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
+                                      random_arch, valid_child)
 from neas_mm.space import ArchError, EnsembleArch
 from ..bn_recalibration import recalibrated_bn
 from ..fixed_subset import fixed_train_subset
@@ -184,7 +185,8 @@ class EvolutionSearchLoop(BaseLoop):
             with recalibrated_bn(model, lambda x: model.backbone(x, arch),
                                  self._calib):
                 for batch in self.val_dataloader:
-                    outputs = model.val_step(batch)
+                    with torch.no_grad():
+                        outputs = model.val_step(batch)
                     self.evaluator.process(data_samples=outputs,
                                            data_batch=batch)
                 metrics = self.evaluator.evaluate(
@@ -203,7 +205,7 @@ class EvolutionSearchLoop(BaseLoop):
         for _ in range(self.max_tries):
             try:
                 child = make()
-            except ArchError:
+            except (ArchError, FlopsWindowError):
                 continue
             if valid_child(child, space, self.flops, self.window) and \
                     child not in self.scores and \
@@ -237,7 +239,11 @@ class EvolutionSearchLoop(BaseLoop):
         while len(self.population) < self.population_size:
             child = self._draw(self._random)
             if child is None:
-                break  # the space holds no more unseen ensembles
+                self.runner.logger.warning(
+                    f'only {len(self.population)} new ensembles found for a '
+                    f'population of {self.population_size}: the space (or '
+                    'the FLOPs window) holds few unseen ones')
+                break
             self.population.append(child)
         return self.population
 

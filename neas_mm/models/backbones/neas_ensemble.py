@@ -4,6 +4,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import torch
 from mmengine.model import BaseModule
 from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.registry import MODELS
 from neas_mm.space import STAGE_SETTINGS, EnsembleArch
@@ -36,28 +37,53 @@ def slice_supernet_state_dict(state_dict: Dict[str, torch.Tensor],
     return out
 
 
+FUSE_MODES = ('mean', 'concat')
+
+
 @MODELS.register_module()
 class NEASEnsembleBackbone(BaseModule):
-    """A searched NEAS ensemble as a static network.
+    """A searched NEAS ensemble as a static network (mmpretrain and mmdet).
 
     The stem, the fixed DS layer and the first ``arch.split`` searchable
-    layers are built once; each of the K paths has its own remaining layers
-    and tail. ``forward`` returns the K pooled path features.
+    layers are built once; each of the K paths has its own remaining layers.
+
+    * ``out_indices=None`` (classification): every path ends in its tail
+      (1x1 conv, pooling, 1x1 conv) and ``forward`` returns the K pooled
+      path features, each (N, feature_channels), for
+      :class:`NEASEnsembleHead`.
+    * ``out_indices`` given (detection): ``forward`` returns the feature
+      maps at the end of those stages (0..4; strides 4, 8, 16, 16, 32 in the
+      official skeleton). A stage that ends before the split point has one
+      shared map; a later one has K maps, fused by ``fuse``: ``'mean'``
+      keeps the stage's channels, ``'concat'`` gives K times as many.
+      ``out_channels`` lists the result, e.g. for an FPN's ``in_channels``.
 
     Args:
-        arch: The architecture: an :class:`EnsembleArch`, its dict, an
-            official ``arch_list`` or the path of an arch file.
+        arch: An :class:`EnsembleArch`, its dict, an official ``arch_list``
+            or the path of an arch file.
         widen_factor: Multiplier of every width (as in the supernet).
         stem_channels: Width of the stem and the fixed DS layer.
         stage_settings: (channels, first stride) of each stage.
         tail_channels: Width of each path's 1x1 conv before pooling.
         feature_channels: Width of each path's pooled feature vector.
         se_ratio: Squeeze-excitation bottleneck ratio.
+        out_indices: Stages whose output maps are returned; None for the
+            classification output.
+        fuse: How K path maps of one level are fused: 'mean' or 'concat'.
+        frozen_stages: Freeze the stem and DS layer (0) and stages up to
+            this index (1..5 for stages 0..4); -1 freezes nothing.
+        norm_eval: Keep every BN in eval mode during training.
+        drop_path_rate: Initial drop-path probability of residual blocks
+            (the ScheduledDropPathHook changes it during training).
         shared_grad_scale: Gradient multiplier at the split point (the
             official retraining uses ``1 / K``).
+        supernet_checkpoint: Take the initial weights by slicing this
+            supernet checkpoint (keys under ``backbone.``) in
+            ``init_weights``.
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
-        init_cfg: mmengine initialisation config.
+        init_cfg: mmengine initialisation config (e.g. ``Pretrained`` from
+            a retrained classifier with ``prefix='backbone.'``).
     """
 
     def __init__(self,
@@ -68,49 +94,176 @@ class NEASEnsembleBackbone(BaseModule):
                  tail_channels: int = 960,
                  feature_channels: int = 1280,
                  se_ratio: float = 0.25,
+                 out_indices: Optional[Sequence[int]] = None,
+                 fuse: str = 'mean',
+                 frozen_stages: int = -1,
+                 norm_eval: bool = False,
+                 drop_path_rate: float = 0.0,
                  shared_grad_scale: float = 1.0,
+                 supernet_checkpoint: Optional[str] = None,
                  norm_cfg: dict = dict(type='BN'),
                  act_cfg: dict = dict(type='Swish'),
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.arch = EnsembleArch.parse(arch)
+        num_stages = len(self.arch.stage_depths)
+        if len(stage_settings) != num_stages:
+            raise ValueError(
+                f'arch has {num_stages} stages (stage_depths '
+                f'{list(self.arch.stage_depths)}) but stage_settings lists '
+                f'{len(stage_settings)}')
+        if fuse not in FUSE_MODES:
+            raise ValueError(f'fuse must be one of {FUSE_MODES}, got '
+                             f'{fuse!r}')
+        if out_indices is not None:
+            out_indices = tuple(out_indices)
+            bad = [i for i in out_indices if not 0 <= i < num_stages]
+            if bad or not out_indices:
+                raise ValueError(f'out_indices must be stage indices in '
+                                 f'[0, {num_stages - 1}], got '
+                                 f'{list(out_indices)}')
+        if not -1 <= frozen_stages <= num_stages:
+            raise ValueError(f'frozen_stages must be in [-1, {num_stages}],'
+                             f' got {frozen_stages!r}')
         self.num_paths = self.arch.num_paths
+        self.out_indices, self.fuse = out_indices, fuse
+        self.frozen_stages, self.norm_eval = frozen_stages, norm_eval
         self.shared_grad_scale = shared_grad_scale
+        self.supernet_checkpoint = supernet_checkpoint
         parts = build_skeleton(self.num_paths, self.arch.stage_depths,
                                widen_factor, stem_channels, stage_settings,
                                tail_channels, feature_channels, se_ratio,
                                norm_cfg, act_cfg)
-        self.stem, self.ds, shapes = parts.stem, parts.ds, parts.shapes
+        self.stem, self.ds, self.shapes = parts.stem, parts.ds, parts.shapes
         split = self.arch.split
         self.shared = nn.ModuleList(
-            build_operator(op, shapes[m], norm_cfg, act_cfg, se_ratio)
+            build_operator(op, self.shapes[m], norm_cfg, act_cfg, se_ratio)
             for m, op in enumerate(self.arch.shared))
         self.paths = nn.ModuleList(
             nn.ModuleList(
-                build_operator(op, shapes[split + i], norm_cfg, act_cfg,
-                               se_ratio) for i, op in enumerate(path))
-            for path in self.arch.paths)
-        self.tails = parts.tails
+                build_operator(op, self.shapes[split + i], norm_cfg,
+                               act_cfg, se_ratio)
+                for i, op in enumerate(path)) for path in self.arch.paths)
         self.feature_channels = parts.feature_channels
+        if out_indices is None:
+            self.tails = parts.tails
+        # Index of each stage's last searchable layer.
+        ends, total = [], 0
+        for depth in self.arch.stage_depths:
+            total += depth
+            ends.append(total - 1)
+        self.stage_ends = tuple(ends)
+        self.set_drop_path_rate(drop_path_rate)
+        self._freeze_stages()
 
+    # ------------------------------------------------------------ shapes
+    @property
+    def out_channels(self) -> Tuple[int, ...]:
+        """Channels of each returned level (or of each path's feature)."""
+        if self.out_indices is None:
+            return (self.feature_channels, ) * self.num_paths
+        channels = []
+        for i in self.out_indices:
+            c = self.shapes[self.stage_ends[i]].out_channels
+            split_level = self.stage_ends[i] >= self.arch.split
+            channels.append(c * self.num_paths
+                            if split_level and self.fuse == 'concat' else c)
+        return tuple(channels)
+
+    def set_drop_path_rate(self, rate: float) -> None:
+        """Drop-path probability of every residual MBConv block."""
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f'drop path rate must be in [0, 1), got {rate}')
+        for module in self.modules():
+            if hasattr(module, 'drop_path_rate'):
+                module.drop_path_rate = rate
+
+    # ----------------------------------------------------------- weights
     def load_supernet_weights(self, state_dict: Dict[str, torch.Tensor],
                               strict: bool = True) -> None:
-        """Take this architecture's weights from a supernet state dict."""
-        self.load_state_dict(slice_supernet_state_dict(state_dict,
-                                                       self.arch),
-                             strict=strict)
+        """Take this architecture's weights from a supernet state dict
+        (keys as in :class:`NEASSupernet`, without ``backbone.``)."""
+        weights = slice_supernet_state_dict(state_dict, self.arch)
+        if self.out_indices is not None:
+            weights = {k: v for k, v in weights.items()
+                       if not k.startswith('tails.')}
+        self.load_state_dict(weights, strict=strict)
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        if self.supernet_checkpoint is not None:
+            from neas_mm.compat import load_local_checkpoint
+            checkpoint = load_local_checkpoint(self.supernet_checkpoint,
+                                               map_location='cpu')
+            state = checkpoint.get('state_dict', checkpoint)
+            state = {k[len('backbone.'):]: v for k, v in state.items()
+                     if k.startswith('backbone.')}
+            self.load_supernet_weights(state)
+
+    # ---------------------------------------------------- freeze / train
+    def _stage_modules(self, stage: int) -> list:
+        """Modules of stage ``stage`` (shared and per-path layers)."""
+        first = self.stage_ends[stage] - self.arch.stage_depths[stage] + 1
+        modules = []
+        for m in range(first, self.stage_ends[stage] + 1):
+            if m < self.arch.split:
+                modules.append(self.shared[m])
+            else:
+                modules.extend(path[m - self.arch.split]
+                               for path in self.paths)
+        return modules
+
+    def _freeze_stages(self) -> None:
+        if self.frozen_stages < 0:
+            return
+        modules = [self.stem, self.ds]
+        for stage in range(self.frozen_stages):
+            modules.extend(self._stage_modules(stage))
+        for module in modules:
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'NEASEnsembleBackbone':
+        super().train(mode)
+        self._freeze_stages()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, _BatchNorm):
+                    module.eval()
+        return self
+
+    # ----------------------------------------------------------- forward
+    def _fused(self, maps: Sequence[torch.Tensor]) -> torch.Tensor:
+        # K maps (N, C, H, W) -> (N, C, H, W) (mean) or (N, K*C, H, W)
+        if self.fuse == 'mean':
+            return torch.stack(list(maps)).mean(0)
+        return torch.cat(list(maps), dim=1)
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
-        """K pooled path features, each (N, feature_channels)."""
-        # x: (N, 3, H, W) -> shared: (N, C_split, h, w)
+        """K pooled path features, or the requested feature levels."""
+        # x: (N, 3, H, W) -> shared: (N, C_split, H / s, W / s)
         x = self.ds(self.stem(x))
-        for layer in self.shared:
+        levels: Dict[int, Any] = {}
+        for m, layer in enumerate(self.shared):
             x = layer(x)
+            levels[m] = x
         x = scale_gradient(x, self.shared_grad_scale)
-        outs = []
-        for layers, tail in zip(self.paths, self.tails):
-            y = x
-            for layer in layers:
+        outs, path_levels = [], []
+        for layers in self.paths:
+            y, mine = x, {}
+            for i, layer in enumerate(layers):
                 y = layer(y)
-            outs.append(tail(y))  # (N, feature_channels)
-        return tuple(outs)
+                mine[self.arch.split + i] = y
+            path_levels.append(mine)
+            if self.out_indices is None:
+                outs.append(y)
+        if self.out_indices is None:
+            # (N, C_last, h, w) per path -> (N, feature_channels) per path
+            return tuple(tail(y) for tail, y in zip(self.tails, outs))
+        results = []
+        for i in self.out_indices:
+            end = self.stage_ends[i]
+            results.append(levels[end] if end < self.arch.split else
+                           self._fused([p[end] for p in path_levels]))
+        return tuple(results)

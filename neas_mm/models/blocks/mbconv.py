@@ -5,6 +5,7 @@ from mmcv.cnn import ConvModule
 from torch import nn
 
 from neas_mm.registry import MODELS
+from ..utils.drop_path import drop_path
 from .squeeze_excite import SqueezeExcite
 
 
@@ -13,7 +14,9 @@ class MBConv(nn.Module):
     """Mobile inverted bottleneck with squeeze-excitation (NEAS operator).
 
     1x1 expansion -> kxk depthwise (stride) -> SE -> 1x1 linear projection,
-    with a residual connection when the shape is kept.
+    with a residual connection when the shape is kept. ``drop_path_rate``
+    (an attribute, 0 by default) drops the residual branch per sample during
+    training (NASNet's ScheduledDropPath sets it).
 
     Args:
         in_channels: Input channels.
@@ -42,6 +45,7 @@ class MBConv(nn.Module):
             raise ValueError(f'kernel_size must be odd, got {kernel_size!r}')
         hidden = int(round(in_channels * expand_ratio))
         self.has_residual = stride == 1 and in_channels == out_channels
+        self.drop_path_rate = 0.0
         self.expand = ConvModule(in_channels, hidden, 1, bias=False,
                                  norm_cfg=norm_cfg, act_cfg=act_cfg)
         self.depthwise = ConvModule(hidden, hidden, kernel_size,
@@ -58,5 +62,5 @@ class MBConv(nn.Module):
         # x: (N, C_in, H, W) -> (N, C_out, H / stride, W / stride)
         out = self.project(self.se(self.depthwise(self.expand(x))))
         if self.has_residual:
-            out = out + x
+            out = drop_path(out, self.drop_path_rate, self.training) + x
         return out

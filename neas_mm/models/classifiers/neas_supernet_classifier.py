@@ -116,7 +116,9 @@ class NEASSupernetClassifier(BaseModel):
                 data_samples: Optional[List[DataSample]] = None
                 ) -> List[DataSample]:
         arch = self.eval_arch or self.reference_arch()
-        if self.eval_bn == 'batch' and not self.training:
+        # A single image has no batch statistics: running ones are used.
+        if self.eval_bn == 'batch' and not self.training and \
+                inputs.shape[0] > 1:
             with batch_statistics(self):
                 feats = self.extract_feat(inputs, arch)
         else:

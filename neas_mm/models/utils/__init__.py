@@ -1,4 +1,5 @@
 from .batch_norm_statistics import batch_statistics
+from .drop_path import drop_path
 from .scale_gradient import ScaleGradient, scale_gradient
 
-__all__ = ['ScaleGradient', 'scale_gradient', 'batch_statistics']
+__all__ = ['ScaleGradient', 'scale_gradient', 'batch_statistics', 'drop_path']

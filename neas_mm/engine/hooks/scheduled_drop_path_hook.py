@@ -1,0 +1,33 @@
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+
+from neas_mm.registry import HOOKS
+
+
+@HOOKS.register_module()
+class ScheduledDropPathHook(Hook):
+    """NASNet's ScheduledDropPath: the drop-path probability of the
+    backbone's residual blocks rises linearly from 0 at the first iteration
+    to ``max_prob`` at the last.
+
+    Args:
+        max_prob: Drop-path probability at the end of training, in [0, 1).
+    """
+    priority = 'NORMAL'
+
+    def __init__(self, max_prob: float = 0.1) -> None:
+        if not 0.0 <= max_prob < 1.0:
+            raise ValueError(f'ScheduledDropPathHook: max_prob must be in '
+                             f'[0, 1), got {max_prob!r}')
+        self.max_prob = max_prob
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        model = runner.model.module if is_model_wrapper(runner.model) \
+            else runner.model
+        if not hasattr(model.backbone, 'set_drop_path_rate'):
+            raise TypeError('ScheduledDropPathHook needs a backbone with '
+                            'set_drop_path_rate (NEASEnsembleBackbone), got '
+                            f'{type(model.backbone).__name__}')
+        progress = runner.iter / max(runner.max_iters, 1)
+        model.backbone.set_drop_path_rate(self.max_prob * progress)
