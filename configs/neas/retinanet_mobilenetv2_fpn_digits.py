@@ -15,4 +15,4 @@ model = dict(
         act_cfg=dict(type='ReLU6')),
     neck=dict(in_channels=[16, 48, 160]))
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=8))
+                     checkpoint=dict(interval=24))

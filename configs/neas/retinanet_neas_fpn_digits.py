@@ -21,4 +21,4 @@ model = dict(
         fuse='mean'),
     neck=dict(in_channels=[24, 40, 80]))
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=8))
+                     checkpoint=dict(interval=24))

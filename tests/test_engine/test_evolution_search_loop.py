@@ -37,9 +37,15 @@ def supernet_ckpt(tmp_path_factory, digits_cls_root):
     cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
                               'neas_supernet_k2_digits.py'))
     cfg.merge_from_dict({**TINY, **data_options(digits_cls_root),
-                         'train_cfg.max_epochs': 1, 'custom_hooks': [],
+                         'train_cfg.max_epochs': 1,
                          'work_dir': str(work_dir)})
-    Runner.from_cfg(cfg).train()
+    # Shrink once, so the search must read the shrunk space.
+    cfg.custom_hooks = [dict(type='neas_mm.DiversityShrinkHook',
+                             interval=1, threshold=3, num_drop=60,
+                             num_samples=3, holdout_size=16)]
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    assert runner.model.space.size == 30  # 90 - 60 combinations
     return work_dir / 'epoch_1.pth'
 
 
@@ -79,6 +85,7 @@ def test_search_scores_each_candidate_once_and_improves(
     bests = [h['best'] for h in loop.history]
     assert len(bests) == 3 and bests == sorted(bests)
     space = loop.model.space
+    assert space.size == 30  # the shrunk space of the checkpoint
     assert all(space.contains(arch) for arch in calls)
     best = EnsembleArch.load(tmp_path / 'best_arch.json')
     assert loop.scores[best] == max(loop.scores.values())
@@ -105,6 +112,23 @@ def test_resume_after_an_interruption_equals_a_straight_run(
     assert resumed.topk() == straight.topk()
 
 
+def test_evolution_children_respect_the_window(
+        tmp_path, digits_cls_root, supernet_ckpt):
+    runner = Runner.from_cfg(search_cfg(tmp_path, digits_cls_root,
+                                        supernet_ckpt))
+    loop = runner.train_loop
+    loop._prepare()
+    space = loop.model.space
+    costs = sorted(loop.flops(space.sample(random.Random(i)))
+                   for i in range(200))
+    window = (costs[40] / 1e6, costs[160] / 1e6)
+    _, loop, calls = run_search(search_cfg(
+        tmp_path / 'w', digits_cls_root, supernet_ckpt, flops_range=window))
+    assert len(calls) > 6  # later generations came from the parents
+    assert all(window[0] * 1e6 <= loop.flops(a) <= window[1] * 1e6
+               for a in calls)
+
+
 def test_random_mode_and_window(tmp_path, digits_cls_root, supernet_ckpt):
     _, loop, calls = run_search(search_cfg(
         tmp_path, digits_cls_root, supernet_ckpt, mode='random',
@@ -121,7 +145,7 @@ def test_impossible_window_fails_at_start(tmp_path, digits_cls_root,
     assert not (tmp_path / 'search_state_evolution.json').exists()
 
 
-def test_bn_recalibration_changes_then_restores_statistics(supernet_ckpt):
+def test_bn_recalibration_changes_then_restores_statistics():
     from neas_mm.models import NEASSupernet
     net = NEASSupernet(stage_depths=(1, 1, 1, 1, 1), widen_factor=0.25,
                        tail_channels=64, feature_channels=192)
