@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
@@ -135,3 +136,59 @@ def test_coco_config_builds_model_and_pipeline(tmp_path, digits_det_root):
                                    True)
     total, _ = model.parse_losses(model(**data, mode='loss'))
     assert torch.isfinite(total) and total > 0
+
+
+def test_test_tool_scores_a_trained_detector(tmp_path, digits_det_root):
+    import subprocess
+    import sys
+    cfg = det_cfg('retinanet_neas_fpn_digits.py', digits_det_root,
+                  tmp_path / 'det')
+    Runner.from_cfg(cfg).train()
+    options = [f'{k}={v}' for k, v in {
+        **TINY_DET,
+        'test_dataloader.dataset.data_root': f'{digits_det_root}/',
+        'test_evaluator.ann_file':
+        f'{digits_det_root}/annotations/instances_val2017.json'}.items()]
+    out = tmp_path / 'metrics.json'
+    done = subprocess.run(
+        [sys.executable, str(REPO / 'tools' / 'test.py'),
+         str(CONFIGS / 'retinanet_neas_fpn_digits.py'),
+         str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
+         str(tmp_path / 'test'), '--out-json', str(out), '--cfg-options',
+         *options], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    metrics = json.loads(out.read_text())
+    assert 0.0 <= metrics['coco/bbox_mAP'] <= 1.0
+
+
+def test_retrain_with_scheduled_drop_path(tmp_path, digits_cls_root):
+    cfg = Config.fromfile(str(CONFIGS / 'neas_retrain_digits.py'))
+    cfg.merge_from_dict({
+        'work_dir': str(tmp_path), 'train_cfg.max_epochs': 2,
+        'train_cfg.val_interval': 2,
+        'train_dataloader.batch_size': 20,
+        'train_dataloader.dataset.data_root': str(digits_cls_root),
+        'val_dataloader.dataset.data_root': str(digits_cls_root)})
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    total = runner.max_iters  # 2 epochs x 3 iterations
+    rates = {m.drop_path_rate for m in runner.model.backbone.modules()
+             if hasattr(m, 'drop_path_rate')}
+    # Set before the last iteration: 0.1 x (total - 1) / total.
+    assert len(rates) == 1
+    assert rates.pop() == pytest.approx(0.1 * (total - 1) / total)
+    assert runner.model.head.num_paths == 2
+
+
+def test_search_config_has_the_paper_settings():
+    cfg = Config.fromfile(str(CONFIGS / 'neas_search_k2_in1k.py'))
+    loop = cfg.train_cfg
+    assert loop.type == 'neas_mm.EvolutionSearchLoop'
+    assert (loop.population_size, loop.top_k, loop.max_generations,
+            loop.num_mutation, loop.num_crossover, loop.prob_split,
+            loop.prob_layer) == (50, 10, 20, 25, 25, 0.1, 0.1)
+    supernet = Config.fromfile(str(CONFIGS / 'neas_supernet_k2_in1k.py'))
+    assert supernet.train_cfg.max_epochs == 120
+    assert supernet.optim_wrapper.optimizer.lr == 0.5
+    hook = supernet.custom_hooks[0]
+    assert (hook.interval, hook.num_drop, hook.metric.beta) == (20, 20, 1e-3)
