@@ -14,15 +14,12 @@ Examples::
         train_cfg.flops_range="(None,300)"
 """
 import argparse
-import os
 from pathlib import Path
 
-from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from neas_mm.apis import add_runner_args, load_runner_config
 from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
-
-REPO_WORK_DIRS = Path(__file__).resolve().parents[1] / 'work_dirs'
 
 
 def parse_args() -> argparse.Namespace:
@@ -32,21 +29,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='search config file')
     parser.add_argument('checkpoint', help='supernet checkpoint written by '
                         'tools/train.py (weights and shrunk space)')
-    parser.add_argument('--work-dir', help='where results go (default: '
-                        f'{REPO_WORK_DIRS}/<config name>)')
     parser.add_argument('--resume', action='store_true',
                         help='continue the search saved in the work dir')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries, e.g. '
-                        'train_cfg.max_generations=5')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def check_supernet_checkpoint(path: Path) -> None:
@@ -70,14 +56,7 @@ def check_supernet_checkpoint(path: Path) -> None:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = str(Path(args.work_dir).resolve())
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = str(REPO_WORK_DIRS / Path(args.config).stem)
+    cfg = load_runner_config(args)
     checkpoint = Path(args.checkpoint).resolve()
     check_supernet_checkpoint(checkpoint)
     cfg.load_from, cfg.resume = str(checkpoint), False

@@ -8,15 +8,12 @@ Examples::
 """
 import argparse
 import json
-import os
 from pathlib import Path
 
-from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from neas_mm.apis import add_runner_args, load_runner_config
 from neas_mm.compat import trusted_checkpoints
-
-REPO_WORK_DIRS = Path(__file__).resolve().parents[1] / 'work_dirs'
 
 
 def parse_args() -> argparse.Namespace:
@@ -26,31 +23,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='config file path')
     parser.add_argument('checkpoint', help='checkpoint written by '
                         'tools/train.py')
-    parser.add_argument('--work-dir', help='where logs go (default: '
-                        f'{REPO_WORK_DIRS}/<config name>)')
     parser.add_argument('--out-json', help='also write the metrics here')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = str(Path(args.work_dir).resolve())
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = str(REPO_WORK_DIRS / Path(args.config).stem)
+    cfg = load_runner_config(args)
     checkpoint = Path(args.checkpoint).resolve()
     if not checkpoint.is_file():
         raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')

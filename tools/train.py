@@ -8,15 +8,11 @@ Examples::
     torchrun --nproc_per_node=8 tools/train.py CONFIG --launcher pytorch
 """
 import argparse
-import os
-from pathlib import Path
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
-import neas_mm  # noqa: F401  (applies the stack repairs, registers modules)
-
-REPO_WORK_DIRS = Path(__file__).resolve().parents[1] / 'work_dirs'
+from neas_mm.apis import add_runner_args, load_runner_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,9 +20,6 @@ def parse_args() -> argparse.Namespace:
         description='Train a model (supernet, retrained ensemble or '
         'detector) from a config.')
     parser.add_argument('config', help='config file path')
-    parser.add_argument('--work-dir',
-                        help='where logs and checkpoints go (default: '
-                        f'{REPO_WORK_DIRS}/<config name>)')
     parser.add_argument('--resume', nargs='?', type=str, const='auto',
                         help='resume from a checkpoint; with no value, from '
                         'the latest checkpoint in the work dir')
@@ -34,25 +27,11 @@ def parse_args() -> argparse.Namespace:
                         help='automatic mixed precision training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by the actual batch size')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config entries, e.g. '
-                        'train_cfg.max_epochs=2 model.backbone.num_paths=3')
-    parser.add_argument('--launcher',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runner_args(parser)
+    return parser.parse_args()
 
 
 def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = str(Path(args.work_dir).resolve())
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = str(REPO_WORK_DIRS / Path(args.config).stem)
     if args.amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
@@ -67,10 +46,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    cfg = merge_args(cfg, args)
+    cfg = merge_args(load_runner_config(args), args)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

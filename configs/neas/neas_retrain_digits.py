@@ -3,6 +3,7 @@
 # warm-up + cosine, EMA, ScheduledDropPath). The demo passes the search's
 # best_arch.json as model.backbone.arch.
 _base_ = [
+    '../_base_/models/neas_digits_arch.py',
     '../_base_/datasets/digits_cls.py',
     '../_base_/default_runtime.py',
 ]
@@ -10,11 +11,7 @@ model = dict(
     type='ImageClassifier',
     backbone=dict(
         type='neas_mm.NEASEnsembleBackbone',
-        arch=dict(split=7, stage_depths=[2, 2, 2, 2, 2],
-                  shared=['k3_e4', 'skip', 'k5_e4', 'k3_e6', 'k5_e6',
-                          'skip', 'k7_e4'],
-                  paths=[['k3_e6', 'k5_e4', 'k3_e4'],
-                         ['k5_e4', 'k3_e4', 'k7_e6']]),
+        arch={{_base_.neas_digits_arch}},
         widen_factor=0.5, tail_channels=240, feature_channels=320,
         shared_grad_scale=0.5),
     head=dict(type='neas_mm.NEASEnsembleHead', num_paths=2, in_channels=160,
