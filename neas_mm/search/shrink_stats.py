@@ -53,10 +53,13 @@ class EnsembleSample:
 class LayerStatistics:
     """Per-operator sums gathered at one layer from many samples.
 
-    ``sim_sum[i, j]`` sums exp(-beta * d(p, q)) over every (sample, p, q)
-    with path p using op i and path q using op j; ``pair_count`` counts them.
-    ``acc_sum[i]`` sums the accuracies of paths using op i; ``acc_count``
-    counts them.
+    Args:
+        ops: The layer's operators, in matrix index order.
+        sim_sum: (N, N) sums of exp(-beta * d(p, q)) over every
+            (sample, p, q) with path p using op i and path q using op j.
+        pair_count: (N, N) number of such terms.
+        acc_sum: (N,) sums of the accuracies of the paths using op i.
+        acc_count: (N,) number of such paths.
     """
     ops: Tuple[str, ...]
     sim_sum: np.ndarray

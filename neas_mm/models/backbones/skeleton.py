@@ -11,7 +11,15 @@ from ..blocks import DepthwiseSeparableConv, MBConv, PathTail, make_divisible
 
 @dataclass(frozen=True)
 class LayerShape:
-    """Input/output channels and stride of one searchable layer."""
+    """Input/output channels and stride of one searchable layer.
+
+    Args:
+        stage: Index of the layer's stage.
+        in_channels: Input channels.
+        out_channels: Output channels.
+        stride: Stride (the first layer of a stage may downsample).
+        stage_first: Whether the layer opens its stage (no skip there).
+    """
     stage: int
     in_channels: int
     out_channels: int
@@ -60,7 +68,15 @@ def build_operator(op: str, shape: LayerShape, norm_cfg: dict,
 
 @dataclass
 class SkeletonParts:
-    """The fixed parts of a NEAS network and its layer shapes."""
+    """The fixed parts of a NEAS network and its layer shapes.
+
+    Args:
+        stem: The 3x3 stride-2 stem conv.
+        ds: The fixed depthwise-separable layer.
+        shapes: Shape of every searchable layer.
+        tails: The K path tails.
+        feature_channels: Width of each path's pooled features.
+    """
     stem: nn.Module
     ds: nn.Module
     shapes: List[LayerShape]
