@@ -1,10 +1,13 @@
 """FLOPs, parameters and shape of an ensemble architecture, as one JSON line.
 
 ARCH is an arch file (.json/.yaml) or an official NEAS ``arch_list`` given as
-comma-separated integers. Example (NEAS-S of the official release)::
+comma-separated integers. Examples (NEAS-S of the official release; a digits
+ensemble priced with the digits config's widths at 32 px)::
 
     python tools/analysis_tools/arch_info.py \
         20,2,0,0,-1,0,2,0,0,2,-1,0,-1,0,3,2,4,0,2,5,0,4,3,0,0
+    python tools/analysis_tools/arch_info.py best_arch.json --input-size 32 \
+        --config configs/neas/neas_supernet_k2_digits.py
 """
 import argparse
 import json
@@ -26,7 +29,21 @@ def parse_args() -> argparse.Namespace:
                         help='classes of each path\'s classifier')
     parser.add_argument('--widen-factor', type=float, default=1.0,
                         help='width multiplier of the space')
+    parser.add_argument('--config', help='take the widths and classes from '
+                        'this supernet/search config (e.g. the digits one) '
+                        'instead of the official skeleton')
     return parser.parse_args()
+
+
+def supernet_kwargs(args: argparse.Namespace) -> dict:
+    """Skeleton options: from ``--config`` if given, else the flags."""
+    if args.config is None:
+        return dict(widen_factor=args.widen_factor)
+    from mmengine.config import Config
+    model = Config.fromfile(args.config).model
+    args.num_classes = model.head.num_classes
+    return {k: v for k, v in model.backbone.items()
+            if k not in ('type', 'num_paths', 'stage_depths')}
 
 
 def main() -> None:
@@ -34,7 +51,7 @@ def main() -> None:
     arch = EnsembleArch.parse(args.arch)
     supernet = NEASSupernet(num_paths=arch.num_paths,
                             stage_depths=arch.stage_depths,
-                            widen_factor=args.widen_factor)
+                            **supernet_kwargs(args))
     table = FlopsTable.from_supernet(supernet,
                                      (args.input_size, args.input_size),
                                      args.num_classes)
