@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from neas_mm.compat import trusted_checkpoints
-from neas_mm.engine import recalibrated_bn
+from neas_mm.models.utils import recalibrated_bn
 from neas_mm.search.evolution import FlopsWindowError
 from neas_mm.space import EnsembleArch
 

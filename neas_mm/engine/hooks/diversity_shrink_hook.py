@@ -7,13 +7,13 @@ import numpy as np
 import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
 from neas_mm.search import SHRINK_METRICS, EnsembleSample
 from neas_mm.space import SearchSpace
 from ..fixed_subset import fixed_train_subset
+from ..runner_model import runner_model
 from ..shrink_plot import plot_shrink_scores
 
 
@@ -86,13 +86,8 @@ class DiversityShrinkHook(Hook):
         self._holdout: Optional[List[Any]] = None
 
     # ------------------------------------------------------------- set-up
-    @staticmethod
-    def _model(runner):
-        model = runner.model
-        return model.module if is_model_wrapper(model) else model
-
     def before_run(self, runner) -> None:
-        space: SearchSpace = self._model(runner).space
+        space: SearchSpace = runner_model(runner).space
         layers = len(space.splittable_layers)
         if self.threshold < layers:
             raise ValueError(
@@ -103,7 +98,7 @@ class DiversityShrinkHook(Hook):
     def _holdout_batches(self, runner) -> List[Any]:
         """The fixed held-out subset of train, preprocessed once."""
         if self._holdout is None:
-            self._holdout = fixed_train_subset(runner, self._model(runner),
+            self._holdout = fixed_train_subset(runner, runner_model(runner),
                                                self.holdout_size,
                                                self.holdout_batch_size,
                                                self.seed)
@@ -114,7 +109,7 @@ class DiversityShrinkHook(Hook):
     def measure(self, runner, space: SearchSpace,
                 shrink_index: int) -> List[EnsembleSample]:
         """Sample ensembles and measure them on the held-out subset."""
-        model = self._model(runner)
+        model = runner_model(runner)
         batches = self._holdout_batches(runner)
         samples = []
         with batch_statistics(model):
@@ -156,7 +151,7 @@ class DiversityShrinkHook(Hook):
 
     def shrink(self, runner) -> Optional[Dict[str, Any]]:
         """One shrink step on the model's space; returns its record."""
-        model = self._model(runner)
+        model = runner_model(runner)
         space = model.space
         index = len(self.history)
         record = [None]
@@ -184,7 +179,7 @@ class DiversityShrinkHook(Hook):
 
     # -------------------------------------------------------------- hooks
     def after_train_epoch(self, runner) -> None:
-        space = self._model(runner).space
+        space = runner_model(runner).space
         if (runner.epoch + 1) % self.interval or \
                 space.size <= self.threshold:
             return

@@ -1,7 +1,7 @@
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 
 from neas_mm.registry import HOOKS
+from ..runner_model import runner_model
 
 
 @HOOKS.register_module()
@@ -23,8 +23,7 @@ class ScheduledDropPathHook(Hook):
 
     def before_train_iter(self, runner, batch_idx: int,
                           data_batch=None) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) \
-            else runner.model
+        model = runner_model(runner)
         if not hasattr(model.backbone, 'set_drop_path_rate'):
             raise TypeError('ScheduledDropPathHook needs a backbone with '
                             'set_drop_path_rate (NEASEnsembleBackbone), got '

@@ -2,22 +2,22 @@ import json
 import random
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.evaluator import Evaluator
-from mmengine.model import is_model_wrapper
 from mmengine.runner.loops import BaseLoop
 from torch.utils.data import DataLoader
 
+from neas_mm.models.utils import recalibrated_bn
 from neas_mm.registry import LOOPS
 from neas_mm.search import FlopsTable
 from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
                                       random_arch, valid_child)
 from neas_mm.space import ArchError, EnsembleArch
-from ..bn_recalibration import recalibrated_bn
 from ..fixed_subset import fixed_train_subset
+from ..runner_model import runner_model
 from ..search_plot import plot_search_history
 
 MODES = ('evolution', 'random')
@@ -138,8 +138,7 @@ class EvolutionSearchLoop(BaseLoop):
 
     @property
     def model(self):
-        model = self.runner.model
-        return model.module if is_model_wrapper(model) else model
+        return runner_model(self.runner)
 
     @property
     def max_epochs(self) -> int:
@@ -352,6 +351,3 @@ class EvolutionSearchLoop(BaseLoop):
                 f'arch_list: {best.to_arch_list()}\n'
                 f'written to {work_dir / "best_arch.json"}')
         return best
-
-    def candidates_scored(self) -> List[Tuple[EnsembleArch, float]]:
-        return list(self.scores.items())

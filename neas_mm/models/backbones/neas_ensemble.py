@@ -244,26 +244,26 @@ class NEASEnsembleBackbone(BaseModule):
         """K pooled path features, or the requested feature levels."""
         # x: (N, 3, H, W) -> shared: (N, C_split, H / s, W / s)
         x = self.ds(self.stem(x))
+        # Only the requested stage ends are kept (layer index -> map(s)).
+        wanted = () if self.out_indices is None else \
+            {self.stage_ends[i] for i in self.out_indices}
         levels: Dict[int, Any] = {}
         for m, layer in enumerate(self.shared):
             x = layer(x)
-            levels[m] = x
+            if m in wanted:
+                levels[m] = x
         x = scale_gradient(x, self.shared_grad_scale)
-        outs, path_levels = [], []
+        outs = []
         for layers in self.paths:
-            y, mine = x, {}
-            for i, layer in enumerate(layers):
+            y = x
+            for m, layer in enumerate(layers, start=self.arch.split):
                 y = layer(y)
-                mine[self.arch.split + i] = y
-            path_levels.append(mine)
-            if self.out_indices is None:
-                outs.append(y)
+                if m in wanted:
+                    levels.setdefault(m, []).append(y)
+            outs.append(y)
         if self.out_indices is None:
             # (N, C_last, h, w) per path -> (N, feature_channels) per path
             return tuple(tail(y) for tail, y in zip(self.tails, outs))
-        results = []
-        for i in self.out_indices:
-            end = self.stage_ends[i]
-            results.append(levels[end] if end < self.arch.split else
-                           self._fused([p[end] for p in path_levels]))
-        return tuple(results)
+        return tuple(
+            levels[end] if end < self.arch.split else self._fused(levels[end])
+            for end in (self.stage_ends[i] for i in self.out_indices))

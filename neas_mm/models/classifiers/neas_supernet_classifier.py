@@ -85,6 +85,7 @@ class NEASSupernetClassifier(BaseModel):
     def set_extra_state(self, state: Dict[str, Any]) -> None:
         self.space = SearchSpace.from_dict(state['space'])
         self.num_sampled = int(state['num_sampled'])
+        self._reference = None
 
     # ------------------------------------------------------ architectures
     def sample_arch(self) -> EnsembleArch:
@@ -95,7 +96,9 @@ class NEASSupernetClassifier(BaseModel):
 
     def reference_arch(self) -> EnsembleArch:
         """The fixed validation ensemble of the current space."""
-        key = repr(self.space.to_dict())
+        # Shrinking only removes combinations, and a restored space is a
+        # new object: (identity, size) tells when to draw again.
+        key = (id(self.space), self.space.size)
         if self._reference is None or self._reference[0] != key:
             arch = self.space.sample(random.Random(f'val:{self.val_seed}'))
             self._reference = (key, arch)

@@ -1,35 +1,67 @@
 import contextlib
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
+import torch
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 
 @contextlib.contextmanager
+def preserved_bn_state(model: nn.Module) -> Iterator[nn.Module]:
+    """On exit, every BN's running statistics, counter and momentum, and
+    every module's train/eval mode, are what they were on entry."""
+    bns = [m for m in model.modules() if isinstance(m, _BatchNorm)]
+    saved = [(m.running_mean.clone(), m.running_var.clone(),
+              m.num_batches_tracked.clone(), m.momentum) for m in bns]
+    modes = {m: m.training for m in model.modules()}
+    try:
+        yield model
+    finally:
+        for m, (mean, var, tracked, momentum) in zip(bns, saved):
+            m.running_mean.copy_(mean)
+            m.running_var.copy_(var)
+            m.num_batches_tracked.copy_(tracked)
+            m.momentum = momentum
+        for m, mode in modes.items():
+            m.training = mode
+
+
+def _bns(model: nn.Module) -> Iterator[_BatchNorm]:
+    return (m for m in model.modules() if isinstance(m, _BatchNorm))
+
+
+@contextlib.contextmanager
 def batch_statistics(model: nn.Module) -> Iterator[nn.Module]:
     """Evaluate ``model`` with every BN normalising by the batch's own
-    statistics, leaving running statistics and modes untouched afterwards.
+    statistics; running statistics and modes are untouched afterwards.
 
     In a supernet the running statistics mix many architectures; scoring
     one architecture with its batch statistics is the usual one-shot remedy.
     Everything but BN is in eval mode (no dropout).
     """
-    modes = {m: m.training for m in model.modules()}
-    saved = {}
-    model.eval()
-    for module in model.modules():
-        if isinstance(module, _BatchNorm):
-            tracked = module.num_batches_tracked
-            saved[module] = (module.momentum,
-                             None if tracked is None else tracked.clone())
-            module.momentum = 0.0  # running <- running: no update
-            module.train()
-    try:
+    with preserved_bn_state(model):
+        model.eval()
+        for bn in _bns(model):
+            bn.train()
         yield model
-    finally:
-        for module, (momentum, tracked) in saved.items():
-            module.momentum = momentum
-            if tracked is not None:
-                module.num_batches_tracked.copy_(tracked)
-        for module, mode in modes.items():
-            module.training = mode
+
+
+@contextlib.contextmanager
+def recalibrated_bn(model: nn.Module, forward: Callable[[torch.Tensor], None],
+                    batches: Iterable[torch.Tensor]) -> Iterator[nn.Module]:
+    """Within the block, every BN of ``model`` holds running statistics
+    re-estimated from ``batches`` (a cumulative average over them, through
+    ``forward``) and the model is in eval mode. On exit the previous
+    statistics, momenta and modes come back, so the supernet is unchanged.
+    """
+    with preserved_bn_state(model):
+        model.eval()
+        for bn in _bns(model):
+            bn.reset_running_stats()
+            bn.momentum = None  # cumulative moving average
+            bn.train()
+        with torch.no_grad():
+            for inputs in batches:
+                forward(inputs)
+        model.eval()
+        yield model
