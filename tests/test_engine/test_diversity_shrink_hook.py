@@ -13,18 +13,18 @@ REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'
 
 
-def make_cfg(work_dir, data_root, epochs, **hook):
+@pytest.fixture
+def make_cfg(tiny_supernet):
+    return lambda *args, **hook: _make_cfg(tiny_supernet, *args, **hook)
+
+
+def _make_cfg(tiny, work_dir, data_root, epochs, **hook):
     cfg = Config.fromfile(str(CONFIG))
     # Deterministic inputs (mmengine does not restore numpy's RNG on
     # resume, so random crops would differ between runs).
     cfg.train_dataloader.dataset.pipeline = cfg.test_pipeline
     cfg.merge_from_dict({
-        'model.backbone.stage_depths': (1, 1, 1, 1, 1),
-        'model.backbone.widen_factor': 0.25,
-        'model.backbone.tail_channels': 64,
-        'model.backbone.feature_channels': 192,
-        'model.head.in_channels': 48,
-        'model.split_range': (2, 5),
+        **tiny,
         'train_cfg.max_epochs': epochs,
         'train_cfg.val_interval': 100,
         'param_scheduler.end': 4,  # the same lr curve whatever the length
@@ -47,7 +47,8 @@ def shrink_hook(runner):
 
 
 def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
-                                                    digits_cls_root):
+                                                    digits_cls_root,
+                                                    make_cfg):
     cfg = make_cfg(tmp_path / 'run', digits_cls_root, 4, interval=2,
                    threshold=60, num_drop=20)
     runner = Runner.from_cfg(cfg)
@@ -73,7 +74,7 @@ def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
         assert tuple(drop['combo']) not in space.combos[drop['layer']]
 
 
-def test_never_empties_a_layer(tmp_path, digits_cls_root):
+def test_never_empties_a_layer(tmp_path, digits_cls_root, make_cfg):
     # Ask for far more than the space can lose.
     cfg = make_cfg(tmp_path / 'run', digits_cls_root, 2, threshold=3,
                    num_drop=1000)
@@ -82,7 +83,7 @@ def test_never_empties_a_layer(tmp_path, digits_cls_root):
     assert [len(c) for c in runner.model.space.combos] == [30, 30, 1, 1, 1]
 
 
-def test_resume_keeps_the_space(tmp_path, digits_cls_root):
+def test_resume_keeps_the_space(tmp_path, digits_cls_root, make_cfg):
     hook = dict(num_drop=20, threshold=30)
     straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 3,
                                         **hook))
@@ -108,15 +109,14 @@ def test_resume_keeps_the_space(tmp_path, digits_cls_root):
     (dict(metric='entropy'), 'unknown metric'),
     (dict(interval=0), 'interval'),
 ])
-def test_bad_parameters_fail_when_the_runner_is_built(tmp_path,
-                                                      digits_cls_root, hook,
-                                                      match):
+def test_bad_parameters_fail_when_the_runner_is_built(
+        tmp_path, digits_cls_root, make_cfg, hook, match):
     with pytest.raises(ValueError, match=match):
         Runner.from_cfg(make_cfg(tmp_path / 'x', digits_cls_root, 1, **hook))
 
 
 def test_threshold_below_one_per_layer_fails_before_training(
-        tmp_path, digits_cls_root):
+        tmp_path, digits_cls_root, make_cfg):
     runner = Runner.from_cfg(make_cfg(tmp_path / 'x', digits_cls_root, 1,
                                       threshold=2))
     with pytest.raises(ValueError, match='one combination per layer'):

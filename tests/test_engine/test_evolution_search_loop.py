@@ -16,14 +16,6 @@ from neas_mm.search.evolution import FlopsWindowError
 from neas_mm.space import EnsembleArch
 
 REPO = Path(__file__).resolve().parents[2]
-TINY = {
-    'model.backbone.stage_depths': (1, 1, 1, 1, 1),
-    'model.backbone.widen_factor': 0.25,
-    'model.backbone.tail_channels': 64,
-    'model.backbone.feature_channels': 192,
-    'model.head.in_channels': 48,
-    'model.split_range': (2, 5),
-}
 
 
 def data_options(root):
@@ -32,11 +24,11 @@ def data_options(root):
 
 
 @pytest.fixture(scope='module')
-def supernet_ckpt(tmp_path_factory, digits_cls_root):
+def supernet_ckpt(tmp_path_factory, digits_cls_root, tiny_supernet):
     work_dir = tmp_path_factory.mktemp('supernet')
     cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
                               'neas_supernet_k2_digits.py'))
-    cfg.merge_from_dict({**TINY, **data_options(digits_cls_root),
+    cfg.merge_from_dict({**tiny_supernet, **data_options(digits_cls_root),
                          'train_cfg.max_epochs': 1,
                          'work_dir': str(work_dir)})
     # Shrink once, so the search must read the shrunk space.
@@ -49,10 +41,15 @@ def supernet_ckpt(tmp_path_factory, digits_cls_root):
     return work_dir / 'epoch_1.pth'
 
 
-def search_cfg(work_dir, data_root, ckpt, **loop):
+@pytest.fixture
+def search_cfg(tiny_supernet):
+    return lambda *args, **loop: _search_cfg(tiny_supernet, *args, **loop)
+
+
+def _search_cfg(tiny, work_dir, data_root, ckpt, **loop):
     cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
                               'neas_search_k2_digits.py'))
-    cfg.merge_from_dict({**TINY, **data_options(data_root),
+    cfg.merge_from_dict({**tiny, **data_options(data_root),
                          'work_dir': str(work_dir), 'load_from': str(ckpt)})
     cfg.train_cfg.update(dict(population_size=6, top_k=2,
                               max_generations=3, num_mutation=3,
@@ -78,7 +75,7 @@ def run_search(cfg):
 
 
 def test_search_scores_each_candidate_once_and_improves(
-        tmp_path, digits_cls_root, supernet_ckpt):
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
     _, loop, calls = run_search(search_cfg(tmp_path, digits_cls_root,
                                            supernet_ckpt))
     assert len(calls) == len(set(calls)) == len(loop.scores)
@@ -99,7 +96,7 @@ def test_search_scores_each_candidate_once_and_improves(
 
 
 def test_resume_after_an_interruption_equals_a_straight_run(
-        tmp_path, digits_cls_root, supernet_ckpt):
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
     _, straight, _ = run_search(search_cfg(tmp_path / 'a', digits_cls_root,
                                            supernet_ckpt))
     run_search(search_cfg(tmp_path / 'b', digits_cls_root, supernet_ckpt,
@@ -113,7 +110,7 @@ def test_resume_after_an_interruption_equals_a_straight_run(
 
 
 def test_evolution_children_respect_the_window(
-        tmp_path, digits_cls_root, supernet_ckpt):
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
     runner = Runner.from_cfg(search_cfg(tmp_path, digits_cls_root,
                                         supernet_ckpt))
     loop = runner.train_loop
@@ -129,7 +126,8 @@ def test_evolution_children_respect_the_window(
                for a in calls)
 
 
-def test_random_mode_and_window(tmp_path, digits_cls_root, supernet_ckpt):
+def test_random_mode_and_window(tmp_path, digits_cls_root, supernet_ckpt,
+                                search_cfg):
     _, loop, calls = run_search(search_cfg(
         tmp_path, digits_cls_root, supernet_ckpt, mode='random',
         max_generations=2, flops_range=(None, 0.5)))
@@ -138,7 +136,7 @@ def test_random_mode_and_window(tmp_path, digits_cls_root, supernet_ckpt):
 
 
 def test_impossible_window_fails_at_start(tmp_path, digits_cls_root,
-                                          supernet_ckpt):
+                                          supernet_ckpt, search_cfg):
     with pytest.raises(FlopsWindowError, match='widen the window'):
         run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
                               flops_range=(None, 1e-6), max_tries=50))
