@@ -5,13 +5,17 @@ from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
 from .flops_table import FlopsTable, count_macs, count_params
 from .metrics import (SHRINK_METRICS, AccuracyMetric, DiversityMetric,
                       NoneMetric, SENASMetric)
+from .rank_stats import (bootstrap_interval, kendall_tau, rank_agreement,
+                         spearman_rho, top_k_overlap)
 from .shrink_stats import (EnsembleSample, LayerStatistics,
                            gather_layer_statistics)
+from .stratified import stratified_by_flops
 
 __all__ = [
     'FlopsTable', 'count_macs', 'count_params', 'EnsembleSample',
     'LayerStatistics', 'gather_layer_statistics', 'dpp_kernel',
     'log_det_scores', 'nearest_psd', 'quality_vector', 'similarity_matrix',
     'SHRINK_METRICS', 'AccuracyMetric', 'DiversityMetric', 'NoneMetric',
-    'SENASMetric'
+    'SENASMetric', 'bootstrap_interval', 'kendall_tau', 'rank_agreement',
+    'spearman_rho', 'top_k_overlap', 'stratified_by_flops'
 ]

@@ -1,0 +1,9 @@
+"""Ground truth for the benchmarks: ensembles trained standalone on
+in-memory image tensors, with a cache of their scores."""
+from .ground_truth import GroundTruth
+from .image_tensors import load_image_split
+from .result_cache import ResultCache
+from .standalone_trainer import StandaloneRecipe, StandaloneTrainer
+
+__all__ = ['GroundTruth', 'load_image_split', 'ResultCache', 'StandaloneRecipe',
+           'StandaloneTrainer']

@@ -1,0 +1,67 @@
+"""Rank agreement between two scorings of the same architectures, with
+bootstrap intervals (the paper's Table 2 protocol reports Kendall tau)."""
+import random
+from typing import Callable, Dict, List, Sequence, Tuple
+
+from scipy import stats
+
+
+def kendall_tau(a: Sequence[float], b: Sequence[float]) -> float:
+    """Kendall's tau-b of two scorings (ties handled); 0 when undefined."""
+    tau = stats.kendalltau(a, b).statistic
+    return 0.0 if tau != tau else float(tau)  # NaN: a constant scoring
+
+
+def spearman_rho(a: Sequence[float], b: Sequence[float]) -> float:
+    """Spearman's rho of two scorings; 0 when undefined."""
+    rho = stats.spearmanr(a, b).statistic
+    return 0.0 if rho != rho else float(rho)
+
+
+def top_k_overlap(a: Sequence[float], b: Sequence[float], k: int) -> float:
+    """Share of the ``k`` best by ``a`` that are also among the ``k`` best
+    by ``b``."""
+    if not 1 <= k <= len(a):
+        raise ValueError(f'k must be in [1, {len(a)}], got {k!r}')
+    best_a = set(sorted(range(len(a)), key=lambda i: -a[i])[:k])
+    best_b = set(sorted(range(len(b)), key=lambda i: -b[i])[:k])
+    return len(best_a & best_b) / k
+
+
+def bootstrap_interval(statistic: Callable[[List[int]], float], num: int,
+                       rounds: int = 1000, level: float = 0.95,
+                       seed: int = 0) -> Tuple[float, float]:
+    """Percentile interval of ``statistic(indices)`` over ``rounds``
+    resamples (with replacement) of ``range(num)``."""
+    if num < 1 or rounds < 1 or not 0 < level < 1:
+        raise ValueError(f'need num >= 1, rounds >= 1, level in (0, 1); got '
+                         f'{num!r}, {rounds!r}, {level!r}')
+    rng = random.Random(seed)
+    values = sorted(
+        statistic([rng.randrange(num) for _ in range(num)])
+        for _ in range(rounds))
+    lo = values[int((1 - level) / 2 * (rounds - 1))]
+    hi = values[int((1 + level) / 2 * (rounds - 1))]
+    return float(lo), float(hi)
+
+
+def rank_agreement(a: Sequence[float], b: Sequence[float], k: int = 5,
+                   rounds: int = 1000, seed: int = 0) -> Dict[str, object]:
+    """Kendall tau, Spearman rho and top-k overlap of two scorings, each
+    with a bootstrap 95% interval over the architectures."""
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError(f'need two scorings of the same >= 2 items, got '
+                         f'{len(a)} and {len(b)}')
+    k = min(k, len(a))
+
+    def pick(fn: Callable) -> Callable[[List[int]], float]:
+        return lambda idx: fn([a[i] for i in idx], [b[i] for i in idx])
+
+    out: Dict[str, object] = dict(
+        kendall_tau=kendall_tau(a, b), spearman_rho=spearman_rho(a, b),
+        top_k_overlap=top_k_overlap(a, b, k), top_k=k)
+    out['kendall_tau_ci95'] = bootstrap_interval(pick(kendall_tau), len(a),
+                                                 rounds, seed=seed)
+    out['spearman_rho_ci95'] = bootstrap_interval(pick(spearman_rho),
+                                                  len(a), rounds, seed=seed)
+    return out

@@ -1,0 +1,53 @@
+import pytest
+
+from neas_mm.search import (bootstrap_interval, kendall_tau, rank_agreement,
+                            spearman_rho, top_k_overlap)
+
+
+def test_kendall_tau_by_hand():
+    assert kendall_tau([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1)
+    assert kendall_tau([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1)
+    # One discordant pair of six: (6 - 2 * 1) / 6.
+    assert kendall_tau([1, 2, 3, 4], [1, 2, 4, 3]) == pytest.approx(4 / 6)
+    # A constant scoring has no ranking: 0, not NaN.
+    assert kendall_tau([1, 2, 3], [5, 5, 5]) == 0.0
+
+
+def test_spearman_rho_by_hand():
+    # d = (0, 0, 1, -1): 1 - 6 * 2 / (4 * 15).
+    assert spearman_rho([1, 2, 3, 4], [1, 2, 4, 3]) == pytest.approx(0.8)
+
+
+def test_top_k_overlap():
+    a = [0.9, 0.8, 0.1, 0.2]
+    assert top_k_overlap(a, [1, 2, 3, 4], 2) == 0.0
+    assert top_k_overlap(a, [4, 3, 1, 2], 2) == 1.0
+    assert top_k_overlap(a, [4, 1, 3, 2], 2) == 0.5
+    with pytest.raises(ValueError, match='k must be in'):
+        top_k_overlap(a, a, 5)
+
+
+def test_bootstrap_interval_is_deterministic_and_covers_the_mean():
+    data = [0.1, 0.5, 0.3, 0.9, 0.7, 0.2, 0.4, 0.8]
+
+    def mean(idx):
+        return sum(data[i] for i in idx) / len(idx)
+
+    lo, hi = bootstrap_interval(mean, len(data), rounds=500)
+    assert lo < sum(data) / len(data) < hi
+    assert hi - lo < 0.5
+    assert (lo, hi) == bootstrap_interval(mean, len(data), rounds=500)
+    with pytest.raises(ValueError, match='level'):
+        bootstrap_interval(mean, len(data), level=1.5)
+
+
+def test_rank_agreement_has_intervals_around_tau():
+    a = list(range(12))
+    b = [0, 2, 1, 3, 5, 4, 6, 8, 7, 9, 11, 10]
+    out = rank_agreement(a, b, k=3, rounds=300)
+    lo, hi = out['kendall_tau_ci95']
+    assert lo <= out['kendall_tau'] <= hi
+    assert 0.6 < out['kendall_tau'] < 1
+    assert out['top_k'] == 3
+    with pytest.raises(ValueError, match='same'):
+        rank_agreement([1, 2], [1, 2, 3])
