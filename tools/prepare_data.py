@@ -77,10 +77,11 @@ def save_cluttered_preview(root: Path, out: Path) -> None:
                              figsize=(12, 4.2))
     for row, split in zip(axes, splits):
         for ax, digit in zip(row, DIGIT_CLASSES):
-            ax.imshow(Image.open(sorted((root / split / digit).glob(
-                '*.png'))[0]))
-            ax.set_title(f'{split} {digit}', fontsize=8)
             ax.axis('off')
+            files = sorted((root / split / digit).glob('*.png'))
+            if files:  # a tiny split may lack a class
+                ax.imshow(Image.open(files[0]))
+                ax.set_title(f'{split} {digit}', fontsize=8)
     fig.suptitle('cluttered_digits: label = the whole digit among fragments'
                  ' of others, occluding bars and noise (32 px)')
     fig.tight_layout()
