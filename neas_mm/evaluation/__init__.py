@@ -4,6 +4,9 @@ from .ground_truth import GroundTruth
 from .image_tensors import load_image_split
 from .result_cache import ResultCache
 from .standalone_trainer import StandaloneRecipe, StandaloneTrainer
+from .supernet_scorer import SupernetScorer
 
-__all__ = ['GroundTruth', 'load_image_split', 'ResultCache', 'StandaloneRecipe',
-           'StandaloneTrainer']
+__all__ = [
+    'GroundTruth', 'load_image_split', 'ResultCache', 'StandaloneRecipe',
+    'StandaloneTrainer', 'SupernetScorer'
+]

@@ -1,0 +1,205 @@
+"""Does the supernet rank ensembles like standalone training does? The
+paper's Table 2 protocol on the cluttered-digits task.
+
+For every row (a shrink metric), the supernet of
+``configs/neas/neas_supernet_k2_cluttered.py`` is trained through
+``tools/train.py`` (one Runner per row, resumable, logs in its work dir).
+The same FLOPs-stratified ensembles as ``task_spread.py`` are then scored
+with the supernet's weights (BN recalibrated per ensemble on a fixed train
+subset, top-1 on the ``search`` split) and compared with their standalone
+``val`` accuracy (mean over seeds, from the shared cache; trained only where
+missing). Prints one JSON object:
+
+* ``kendall_tau``, ``spearman_rho`` (+ ``_ci95``, bootstrap over
+  ensembles), ``top_k_overlap`` and ``supernet_mean_acc`` of the first row
+  (the paper's diversity metric);
+* ``noise_ceiling_tau``: Kendall tau between two standalone seeds (what a
+  perfect proxy could reach against noisy ground truth), with ``_ci95``;
+* ``rows``: the same figures per row, with the share of the ensembles left
+  in the row's shrunk space and the supernet's last reference-ensemble
+  val accuracy;
+* ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
+  per seed and the supernet ``scores`` per row.
+
+A scatter plot (supernet score vs standalone accuracy, one panel per row)
+goes to ``--out-dir``.
+
+Run: ``.venv/bin/python benchmarks/ranking.py [--quick]``.
+"""
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+import torch
+from mmengine.config import Config
+
+from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
+from neas_mm.evaluation import SupernetScorer
+from neas_mm.evaluation.ground_truth_setup import log, set_up
+from neas_mm.registry import MODELS
+from neas_mm.search import kendall_tau, rank_agreement, bootstrap_interval
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
+METRICS = dict(diversity='neas_mm.DiversityMetric',
+               none='neas_mm.NoneMetric',
+               accuracy='neas_mm.AccuracyMetric')
+
+
+def train_supernet(work_dir: Path, metric: str, data_root: Path,
+                   epochs: int) -> Path:
+    """Train (or resume, or reuse) one row's supernet; its last
+    checkpoint."""
+    last = work_dir / 'last_checkpoint'
+    done = work_dir / f'epoch_{epochs}.pth'
+    if not done.is_file():
+        cmd = [sys.executable, str(REPO / 'tools' / 'train.py'), str(CONFIG),
+               '--work-dir', str(work_dir), '--cfg-options',
+               f'custom_hooks.0.metric.type={METRICS[metric]}',
+               f'train_dataloader.dataset.data_root={data_root}',
+               f'val_dataloader.dataset.data_root={data_root}',
+               f'train_cfg.max_epochs={epochs}',
+               f'param_scheduler.end={epochs}']
+        if last.is_file():
+            cmd.append('--resume')
+        log(f'training the {metric} supernet ({epochs} epochs) -> '
+            f'{work_dir}')
+        with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
+            subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
+                           stderr=subprocess.STDOUT)
+    return done
+
+
+def load_supernet(checkpoint: Path) -> torch.nn.Module:
+    """The trained NEASSupernetClassifier (with its shrunk space)."""
+    model = MODELS.build(Config.fromfile(str(CONFIG)).model)
+    with trusted_checkpoints(str(checkpoint)):  # our own Runner wrote it
+        state = load_local_checkpoint(str(checkpoint), 'cpu')['state_dict']
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def last_val_accuracy(work_dir: Path) -> float:
+    values = []
+    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        for line in log_file.read_text().splitlines():
+            record = json.loads(line)
+            if 'accuracy/top1' in record:
+                values.append(record['accuracy/top1'] / 100)
+    return values[-1] if values else float('nan')
+
+
+def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 3.8),
+                             squeeze=False)
+    for ax, row in zip(axes[0], rows):
+        ax.scatter([100 * t for t in truth],
+                   [100 * s for s in row['scores']], s=18)
+        ax.set_title(f'{row["name"]}: tau {row["kendall_tau"]:.2f} '
+                     f'[{row["kendall_tau_ci95"][0]:.2f}, '
+                     f'{row["kendall_tau_ci95"][1]:.2f}]', fontsize=9)
+        ax.set_xlabel('standalone val top-1 (%), mean over seeds')
+        ax.set_ylabel('supernet search top-1 (%)')
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n')[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument('--quick', action='store_true',
+                        help='6 ensembles, 100 standalone steps, 1 '
+                        'supernet epoch, rows diversity and none')
+    parser.add_argument('--archs', type=int, default=16)
+    parser.add_argument('--seeds', type=int, default=2)
+    parser.add_argument('--steps', type=int, default=300,
+                        help='standalone training steps per ensemble')
+    parser.add_argument('--epochs', type=int, default=4,
+                        help='supernet epochs (188 steps each)')
+    parser.add_argument('--rows', nargs='+', choices=sorted(METRICS),
+                        default=['diversity', 'none', 'accuracy'])
+    parser.add_argument('--calib', type=int, default=256,
+                        help='train images for BN recalibration')
+    parser.add_argument('--data-root', type=Path,
+                        default=REPO / 'data' / 'cluttered_digits')
+    parser.add_argument('--out-dir', type=Path,
+                        default=REPO / 'work_dirs' / 'benchmarks')
+    parser.add_argument('--threads', type=int, default=2)
+    args = parser.parse_args()
+    if args.quick:
+        args.archs, args.steps, args.epochs = 6, 100, 1
+        args.rows = ['diversity', 'none']
+    torch.set_num_threads(args.threads)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
+                   args.out_dir / 'standalone_cache.jsonl')
+    standalone = setup.standalone(args.seeds)
+    truth = [statistics.mean(r['acc']['val'] for r in results)
+             for results in standalone]
+    calib_idx = torch.randperm(len(setup.splits['train'][0]),
+                               generator=torch.Generator().manual_seed(0))
+    calib = setup.splits['train'][0][calib_idx[:args.calib]]
+
+    rows = []
+    tag = 'quick' if args.quick else 'full'
+    for name in args.rows:
+        work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
+        work_dir.mkdir(parents=True, exist_ok=True)
+        model = load_supernet(train_supernet(work_dir, name, args.data_root,
+                                             args.epochs))
+        scorer = SupernetScorer(model, calib, setup.splits['search'])
+        scores = []
+        for n, arch in enumerate(setup.archs):
+            scores.append(scorer.score(arch))
+            log(f'  {name} [{n + 1}/{len(setup.archs)}] supernet '
+                f'{scores[-1]:.3f} vs standalone {truth[n]:.3f}')
+        agreement = rank_agreement(scores, truth)
+        rows.append(dict(
+            name=name, metric=METRICS[name], ops='independent', **agreement,
+            supernet_mean_acc=statistics.mean(scores),
+            in_shrunk_space=sum(model.space.contains(a)
+                                for a in setup.archs) / len(setup.archs),
+            space_size=model.space.size,
+            reference_val_acc=last_val_accuracy(work_dir), scores=scores))
+
+    seeds = [[r['acc']['val'] for r in results] for results in standalone]
+    ceiling = dict(noise_ceiling_tau=None, noise_ceiling_tau_ci95=None)
+    if args.seeds > 1:
+        first = [s[0] for s in seeds]
+        second = [s[1] for s in seeds]
+        ceiling = dict(
+            noise_ceiling_tau=kendall_tau(first, second),
+            noise_ceiling_tau_ci95=bootstrap_interval(
+                lambda idx: kendall_tau([first[i] for i in idx],
+                                        [second[i] for i in idx]),
+                len(first)))
+    plot_file = args.out_dir / f'ranking_{tag}.png'
+    plot(rows, truth, plot_file)
+    head = rows[0]
+    print(json.dumps(dict(
+        **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
+                                'spearman_rho', 'spearman_rho_ci95',
+                                'top_k_overlap', 'top_k',
+                                'supernet_mean_acc')},
+        **ceiling, standalone_mean_acc=statistics.mean(truth),
+        rows=[{k: v for k, v in r.items() if k != 'scores'} for r in rows],
+        archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),
+                    val=s, scores={r['name']: r['scores'][i] for r in rows})
+               for i, (a, s) in enumerate(zip(setup.archs, seeds))],
+        settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
+                      supernet_epochs=args.epochs, calib=args.calib,
+                      task=setup.task), plot=str(plot_file))))
+
+
+if __name__ == '__main__':
+    main()

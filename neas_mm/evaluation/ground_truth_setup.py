@@ -1,0 +1,94 @@
+"""What the ranking benchmarks share: the task's splits, the space of a
+supernet config, its FLOPs table, FLOPs-stratified architectures and their
+cached standalone ground truth."""
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+from mmengine.config import Config
+
+from neas_mm.datasets import DIGIT_CLASSES, prepare_cluttered_digits
+from neas_mm.datasets.prepared_folder import MARKER
+from neas_mm.search import FlopsTable, stratified_by_flops
+from neas_mm.space import EnsembleArch, SearchSpace
+from .ground_truth import GroundTruth
+from .image_tensors import load_image_split
+from .result_cache import ResultCache
+from .standalone_trainer import Split, StandaloneRecipe, StandaloneTrainer
+
+
+def log(text: str) -> None:
+    """Progress on stderr (stdout carries the benchmark's JSON)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def model_widths(config: str) -> Dict[str, Any]:
+    """Backbone widths, head, space and K of a supernet config."""
+    model = Config.fromfile(config).model
+    backbone = {k: model.backbone[k] for k in
+                ('widen_factor', 'tail_channels', 'feature_channels')
+                if k in model.backbone}
+    return dict(backbone=backbone,
+                head=dict(in_channels=model.head.in_channels,
+                          num_classes=model.head.num_classes),
+                stage_depths=tuple(model.backbone.stage_depths),
+                num_paths=model.backbone.num_paths,
+                split_range=tuple(model.split_range))
+
+
+@dataclasses.dataclass
+class GroundTruthSetup:
+    """Everything a ranking measurement needs (see :func:`set_up`)."""
+    task: Dict[str, Any]
+    splits: Dict[str, Split]
+    widths: Dict[str, Any]
+    space: SearchSpace
+    table: FlopsTable
+    archs: List[EnsembleArch]
+    truth: GroundTruth
+
+    def standalone(self, seeds: int) -> List[List[Dict[str, Any]]]:
+        """Per architecture, its results for seeds 0..seeds-1 (trained
+        only where the cache lacks them)."""
+        out = []
+        for n, arch in enumerate(self.archs):
+            out.append([self.truth.get(arch, s) for s in range(seeds)])
+            log(f'[{n + 1}/{len(self.archs)}] {self.table.macs(arch) / 1e6:.2f}'
+                f' M MACs: val {[round(r["acc"]["val"], 3) for r in out[-1]]}')
+        return out
+
+
+def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
+           cache_file: Path, arch_seed: int = 0) -> GroundTruthSetup:
+    """Prepare the task if missing, load its splits, build the space and
+    FLOPs table of ``model_config`` and draw ``num_archs`` architectures
+    stratified over FLOPs with ``arch_seed``."""
+    if not (data_root / MARKER).is_file():
+        log(f'preparing {data_root} (tools/prepare_data.py --only '
+            'cluttered)')
+        prepare_cluttered_digits(str(data_root))
+    task = json.loads((data_root / MARKER).read_text())['params']
+    splits = {s: load_image_split(str(data_root), s, DIGIT_CLASSES)
+              for s in ('train', 'search', 'val')}
+    log(f'loaded {", ".join(f"{s} {len(v[0])}" for s, v in splits.items())}'
+        ' images')
+    widths = model_widths(model_config)
+    from neas_mm.models import NEASSupernet
+    supernet = NEASSupernet(num_paths=widths['num_paths'],
+                            stage_depths=widths['stage_depths'],
+                            **widths['backbone'])
+    space = supernet.default_space(widths['split_range'])
+    size: Tuple[int, int] = tuple(splits['train'][0].shape[-2:])
+    table = FlopsTable.from_supernet(
+        supernet, input_size=size, num_classes=widths['head']['num_classes'])
+    archs = stratified_by_flops(space, table.macs, num_archs, seed=arch_seed)
+    trainer = StandaloneTrainer(widths['backbone'], widths['head'],
+                                StandaloneRecipe(steps=steps),
+                                splits['train'],
+                                dict(search=splits['search'],
+                                     val=splits['val']))
+    truth = GroundTruth(trainer, ResultCache(str(cache_file)), task,
+                        progress=log)
+    return GroundTruthSetup(task, splits, widths, space, table, archs, truth)
