@@ -118,11 +118,11 @@ def main() -> None:
         description=__doc__.split('\n')[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--quick', action='store_true',
-                        help='6 ensembles, 100 standalone steps, 1 '
+                        help='6 ensembles, 200 standalone steps, 1 '
                         'supernet epoch, rows diversity and none')
     parser.add_argument('--archs', type=int, default=16)
     parser.add_argument('--seeds', type=int, default=2)
-    parser.add_argument('--steps', type=int, default=300,
+    parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per ensemble')
     parser.add_argument('--epochs', type=int, default=4,
                         help='supernet epochs (188 steps each)')
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     if args.quick:
-        args.archs, args.steps, args.epochs = 6, 100, 1
+        args.archs, args.steps, args.epochs = 6, 200, 1
         args.rows = ['diversity', 'none']
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)

@@ -98,10 +98,10 @@ def main() -> None:
         description=__doc__.split('\n')[0],
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('--quick', action='store_true',
-                        help='4 architectures, 2 seeds, 100 steps')
+                        help='4 architectures, 2 seeds, 200 steps')
     parser.add_argument('--archs', type=int, default=16)
     parser.add_argument('--seeds', type=int, default=3)
-    parser.add_argument('--steps', type=int, default=300,
+    parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per ensemble')
     parser.add_argument('--data-root', type=Path,
                         default=REPO / 'data' / 'cluttered_digits',
@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     if args.quick:
-        args.archs, args.seeds, args.steps = 4, 2, 100
+        args.archs, args.seeds, args.steps = 4, 2, 200
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     setup = set_up(args.data_root, str(args.model_config), args.archs,

@@ -20,6 +20,11 @@ Split = Tuple[torch.Tensor, torch.Tensor]
 class StandaloneRecipe:
     """The training recipe every architecture gets (part of the cache key).
 
+    The defaults were chosen on the cluttered-digits task for low seed
+    noise within a minute on 2 cores: batch 64 / 300 steps / lr 0.1 left
+    some ensembles 10-21 points apart between two seeds (learning takes
+    off at a random step); batch 32 / 600 steps / lr 0.05 left 4.
+
     Args:
         steps: Optimiser steps.
         batch_size: Images per step.
@@ -28,14 +33,17 @@ class StandaloneRecipe:
         weight_decay: L2 weight decay.
         warmup_steps: Linear warm-up steps before the cosine decay to 0.
         crop_padding: Random-crop padding in px (0: no augmentation).
+        optimizer: ``'sgd'`` (Nesterov momentum) or ``'adamw'`` (``lr``
+            is then Adam's step size; ``momentum`` is unused).
     """
-    steps: int = 300
-    batch_size: int = 64
-    lr: float = 0.1
+    steps: int = 600
+    batch_size: int = 32
+    lr: float = 0.05
     momentum: float = 0.9
     weight_decay: float = 4e-5
-    warmup_steps: int = 20
+    warmup_steps: int = 50
     crop_padding: int = 2
+    optimizer: str = 'sgd'
 
     def __post_init__(self) -> None:
         for name in ('steps', 'batch_size'):
@@ -45,6 +53,9 @@ class StandaloneRecipe:
         if self.lr <= 0 or self.warmup_steps < 0 or self.crop_padding < 0:
             raise ValueError(f'need lr > 0, warmup_steps >= 0, crop_padding'
                              f' >= 0; got {self}')
+        if self.optimizer not in ('sgd', 'adamw'):
+            raise ValueError(f"optimizer must be 'sgd' or 'adamw', got "
+                             f'{self.optimizer!r}')
 
     def lr_factor(self, step: int) -> float:
         """Warm-up then cosine multiplier of ``lr`` at ``step``."""
@@ -148,10 +159,14 @@ class StandaloneTrainer:
         decay, no_decay = [], []
         for name, param in model.named_parameters():
             (no_decay if param.ndim <= 1 else decay).append(param)
-        optimizer = torch.optim.SGD(
-            [dict(params=decay, weight_decay=recipe.weight_decay),
-             dict(params=no_decay, weight_decay=0.0)], lr=recipe.lr,
-            momentum=recipe.momentum, nesterov=True)
+        groups = [dict(params=decay, weight_decay=recipe.weight_decay),
+                  dict(params=no_decay, weight_decay=0.0)]
+        if recipe.optimizer == 'sgd':
+            optimizer = torch.optim.SGD(groups, lr=recipe.lr,
+                                        momentum=recipe.momentum,
+                                        nesterov=True)
+        else:
+            optimizer = torch.optim.AdamW(groups, lr=recipe.lr)
         x_all, y_all = self.train_split
         order = torch.randperm(len(x_all), generator=generator)
         cursor, losses = 0, []

@@ -57,7 +57,9 @@ def test_recipe_schedule_and_errors():
     assert recipe.lr_factor(99) < 0.01
     with pytest.raises(ValueError, match='steps must be >= 1'):
         StandaloneRecipe(steps=0)
-    with pytest.raises(ValueError, match='fewer than batch_size=64'):
+    with pytest.raises(ValueError, match="optimizer must be 'sgd' or"):
+        StandaloneRecipe(optimizer='lamb')
+    with pytest.raises(ValueError, match='fewer than batch_size=32'):
         StandaloneTrainer(TINY, HEAD, StandaloneRecipe(),
                           (torch.zeros(10, 3, 8, 8, dtype=torch.uint8),
                            torch.zeros(10, dtype=torch.long)), {})
