@@ -2,8 +2,9 @@
 
 Writes, deterministically, a classification set in the ImageNet folder layout,
 the harder cluttered-digits classification task (train / search / val from
-disjoint source digits) and a detection set in the COCO layout. A complete folder prepared with the
-same parameters is reused; a half-written one is rebuilt.
+disjoint source digits) and a detection set in the COCO layout. A complete
+folder prepared with the same parameters is reused; a half-written one is
+rebuilt.
 
 Example::
 

@@ -55,8 +55,9 @@ class GroundTruthSetup:
         out = []
         for n, arch in enumerate(self.archs):
             out.append([self.truth.get(arch, s) for s in range(seeds)])
-            log(f'[{n + 1}/{len(self.archs)}] {self.table.macs(arch) / 1e6:.2f}'
-                f' M MACs: val {[round(r["acc"]["val"], 3) for r in out[-1]]}')
+            vals = [round(r['acc']['val'], 3) for r in out[-1]]
+            log(f'[{n + 1}/{len(self.archs)}] '
+                f'{self.table.macs(arch) / 1e6:.2f} M MACs: val {vals}')
         return out
 
 
