@@ -4,7 +4,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from neas_mm.models.utils import recalibrated_bn
+from neas_mm.models.utils import recalibrated_paths
 from neas_mm.space import EnsembleArch
 from .standalone_trainer import Split
 
@@ -42,8 +42,7 @@ class SupernetScorer:
         model = self.model
         x, y = self.split
         correct = 0
-        with recalibrated_bn(model, lambda v: model.backbone(v, arch),
-                             self.calib):
+        with recalibrated_paths(model, model.backbone, arch, self.calib):
             for i in range(0, len(x), self.batch_size):
                 feats = model.backbone(
                     self._normalise(x[i:i + self.batch_size]), arch)

@@ -64,9 +64,9 @@ class FlopsTable:
             stem = (macs_a + macs_b,
                     count_params(supernet.stem) + count_params(supernet.ds))
             layers: List[Dict[str, Tuple[int, int]]] = []
-            for mutable in supernet.layers:
+            for m in range(supernet.num_layers):
                 entry, nxt = {}, None
-                for op, module in mutable._candidates.items():
+                for op, module in supernet.candidate_ops(m).items():
                     macs, out = count_macs(module, x)
                     entry[op] = (macs, count_params(module))
                     if op != 'skip':

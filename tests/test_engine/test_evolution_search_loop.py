@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from neas_mm.compat import trusted_checkpoints
-from neas_mm.models.utils import recalibrated_bn
+from neas_mm.models.utils import recalibrated_paths
 from neas_mm.search.evolution import FlopsWindowError
 from neas_mm.space import EnsembleArch
 
@@ -150,14 +150,15 @@ def test_bn_recalibration_changes_then_restores_statistics():
     arch = net.default_space((2, 5)).sample(random.Random(0))
     before = {k: v.clone() for k, v in net.state_dict().items()}
     batches = [torch.randn(8, 3, 32, 32) * 3 + 1 for _ in range(2)]
-    with recalibrated_bn(net, lambda x: net(x, arch), batches):
+    with recalibrated_paths(net, net, arch, batches):
         inside = net.state_dict()
+        assert len(net.path_bn_stats) == arch.num_paths
         assert not torch.equal(inside['stem.bn.running_mean'],
                                before['stem.bn.running_mean'])
         assert not net.training
     after = net.state_dict()
     assert all(torch.equal(v, after[k]) for k, v in before.items())
-    assert net.training
+    assert net.training and net.path_bn_stats is None
 
 
 def search_tool(*args):

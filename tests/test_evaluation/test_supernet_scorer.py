@@ -7,7 +7,7 @@ from mmengine.config import Config
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.evaluation import SupernetScorer
-from neas_mm.models.utils import recalibrated_bn
+from neas_mm.models.utils import recalibrated_paths
 from neas_mm.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,8 +23,8 @@ def supernet(tiny_supernet):
 
 
 def predictions(model, arch, calib, x):
-    with torch.no_grad(), recalibrated_bn(
-            model, lambda v: model.backbone(v, arch), [calib]):
+    with torch.no_grad(), recalibrated_paths(model, model.backbone, arch,
+                                             [calib]):
         return torch.stack(model.head(model.backbone(x, arch))).mean(0) \
             .argmax(1)
 

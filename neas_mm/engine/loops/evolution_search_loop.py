@@ -10,7 +10,7 @@ from mmengine.evaluator import Evaluator
 from mmengine.runner.loops import BaseLoop
 from torch.utils.data import DataLoader
 
-from neas_mm.models.utils import recalibrated_bn
+from neas_mm.models.utils import recalibrated_paths
 from neas_mm.registry import LOOPS
 from neas_mm.search import FlopsTable
 from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
@@ -181,8 +181,8 @@ class EvolutionSearchLoop(BaseLoop):
         eval_bn, model.eval_bn, model.eval_arch = model.eval_bn, 'running', \
             arch
         try:
-            with recalibrated_bn(model, lambda x: model.backbone(x, arch),
-                                 self._calib):
+            with recalibrated_paths(model, model.backbone, arch,
+                                    self._calib):
                 for batch in self.val_dataloader:
                     with torch.no_grad():
                         outputs = model.val_step(batch)

@@ -7,33 +7,54 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.registry import MODELS
-from neas_mm.space import STAGE_SETTINGS, EnsembleArch
+from neas_mm.space import SKIP, STAGE_SETTINGS, EnsembleArch
+from ..blocks import slice_mbconv_state
 from ..utils import scale_gradient
 from .skeleton import build_operator, build_skeleton
 
 _LAYER_KEY = re.compile(r'^layers\.(\d+)\._candidates\.([^.]+)\.(.*)$')
+_ENTANGLED_KEY = re.compile(r'^layers\.(\d+)\.block\.(.*)$')
+
+
+def _layer_slots(arch: EnsembleArch, layer: int) -> Dict[str, str]:
+    """Ensemble key prefix -> operator, of every use of supernet layer
+    ``layer`` in ``arch``."""
+    if layer < arch.split:
+        return {f'shared.{layer}.': arch.shared[layer]}
+    i = layer - arch.split
+    return {f'paths.{p}.{i}.': path[i] for p, path in enumerate(arch.paths)}
 
 
 def slice_supernet_state_dict(state_dict: Dict[str, torch.Tensor],
-                              arch: EnsembleArch
+                              arch: EnsembleArch,
+                              se_ratio: Optional[float] = 0.25
                               ) -> Dict[str, torch.Tensor]:
-    """The weights of ``arch`` cut from a :class:`NEASSupernet` state dict,
-    keyed for :class:`NEASEnsembleBackbone`."""
-    out = {}
+    """The weights of ``arch`` cut from a :class:`NEASSupernet` state dict
+    (independent or entangled operators), keyed for
+    :class:`NEASEnsembleBackbone`. ``se_ratio`` is the supernet's (it sets
+    the SE widths of an entangled operator's slice)."""
+    out: Dict[str, torch.Tensor] = {}
+    entangled: Dict[int, Dict[str, torch.Tensor]] = {}
     for key, value in state_dict.items():
         match = _LAYER_KEY.match(key)
-        if match is None:
-            if key.startswith(('stem.', 'ds.', 'tails.')):
-                out[key] = value
+        if match is not None:
+            layer, op, rest = int(match[1]), match[2], match[3]
+            for prefix, chosen in _layer_slots(arch, layer).items():
+                if chosen == op:
+                    out[prefix + rest] = value
             continue
-        layer, op, rest = int(match[1]), match[2], match[3]
-        if layer < arch.split:
-            if arch.shared[layer] == op:
-                out[f'shared.{layer}.{rest}'] = value
-            continue
-        for p, path in enumerate(arch.paths):
-            if path[layer - arch.split] == op:
-                out[f'paths.{p}.{layer - arch.split}.{rest}'] = value
+        match = _ENTANGLED_KEY.match(key)
+        if match is not None:
+            entangled.setdefault(int(match[1]), {})[match[2]] = value
+        elif key.startswith(('stem.', 'ds.', 'tails.')):
+            out[key] = value
+    for layer, state in entangled.items():
+        for prefix, op in _layer_slots(arch, layer).items():
+            if op == SKIP:
+                continue
+            for rest, value in slice_mbconv_state(state, op,
+                                                  se_ratio).items():
+                out[prefix + rest] = value
     return out
 
 
@@ -129,6 +150,7 @@ class NEASEnsembleBackbone(BaseModule):
         self.out_indices, self.fuse = out_indices, fuse
         self.frozen_stages, self.norm_eval = frozen_stages, norm_eval
         self.shared_grad_scale = shared_grad_scale
+        self.se_ratio = se_ratio
         self.supernet_checkpoint = supernet_checkpoint
         parts = build_skeleton(self.num_paths, self.arch.stage_depths,
                                widen_factor, stem_channels, stage_settings,
@@ -183,7 +205,8 @@ class NEASEnsembleBackbone(BaseModule):
                               strict: bool = True) -> None:
         """Take this architecture's weights from a supernet state dict
         (keys as in :class:`NEASSupernet`, without ``backbone.``)."""
-        weights = slice_supernet_state_dict(state_dict, self.arch)
+        weights = slice_supernet_state_dict(state_dict, self.arch,
+                                            self.se_ratio)
         if self.out_indices is not None:
             weights = {k: v for k, v in weights.items()
                        if not k.startswith('tails.')}

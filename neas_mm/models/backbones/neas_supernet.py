@@ -9,7 +9,11 @@ from neas_mm.registry import MODELS
 from neas_mm.space import (DEFAULT_STAGE_DEPTHS, OP_NAMES, STAGE_SETTINGS,
                            ArchError, EnsembleArch, SearchSpace)
 from ..utils import scale_gradient
+from ..blocks import EntangledMBConv
+from ..utils import load_bn_stats
 from .skeleton import build_operator, build_skeleton
+
+OPERATOR_MODES = ('independent', 'entangled')
 
 
 @MODELS.register_module()
@@ -18,9 +22,18 @@ class NEASSupernet(BaseModule):
 
     Stem 3x3 conv (stride 2) -> fixed depthwise-separable layer -> L
     searchable layers in stages -> per-path tails (1x1 conv, pooling, 1x1
-    conv). Every searchable layer is an mmrazor ``OneShotMutableOP`` whose
-    candidates are the NEAS operators (MBConv+SE k{3,5,7} x e{4,6}, and skip
-    except on a stage's first layer). Path ``p`` owns tail ``p``.
+    conv). Each searchable layer chooses among the NEAS operators (MBConv+SE
+    k{3,5,7} x e{4,6}, and skip except on a stage's first layer):
+
+    * ``operators='independent'`` (the paper's, SPOS-like): an mmrazor
+      ``OneShotMutableOP`` with one set of weights per operator;
+    * ``operators='entangled'`` (OFA/BigNAS-like): an
+      :class:`EntangledMBConv`, every operator a slice of the largest one.
+
+    Path ``p`` owns tail ``p``. ``path_bn_stats`` (set by
+    :func:`recalibrated_paths`) holds BN statistics per path, loaded before
+    each path runs, so that paths sharing a layer's weights are still
+    normalised with their own statistics.
 
     Under an :class:`EnsembleArch` the shared layers run once, then each
     path runs its own operators from the split point on.
@@ -37,6 +50,7 @@ class NEASSupernet(BaseModule):
         se_ratio: Squeeze-excitation bottleneck ratio.
         shared_grad_scale: Gradient multiplier at the split point (the
             official retraining divides by K: ``1 / num_paths``).
+        operators: ``'independent'`` or ``'entangled'`` operator weights.
         norm_cfg: Normalisation config.
         act_cfg: Activation config.
         init_cfg: mmengine initialisation config.
@@ -52,13 +66,19 @@ class NEASSupernet(BaseModule):
                  feature_channels: int = 1280,
                  se_ratio: float = 0.25,
                  shared_grad_scale: float = 1.0,
+                 operators: str = 'independent',
                  norm_cfg: dict = dict(type='BN'),
                  act_cfg: dict = dict(type='Swish'),
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if num_paths < 1:
             raise ValueError(f'num_paths must be >= 1, got {num_paths!r}')
+        if operators not in OPERATOR_MODES:
+            raise ValueError(f'operators must be one of {OPERATOR_MODES}, '
+                             f'got {operators!r}')
         self.num_paths = num_paths
+        self.operators = operators
+        self.path_bn_stats: Optional[list] = None
         self.stage_depths = tuple(stage_depths)
         self.shared_grad_scale = shared_grad_scale
         parts = build_skeleton(num_paths, self.stage_depths, widen_factor,
@@ -69,18 +89,32 @@ class NEASSupernet(BaseModule):
         for m, shape in enumerate(self.shapes):
             ops = [op for op in OP_NAMES
                    if not (op == 'skip' and shape.stage_first)]
+            if operators == 'entangled':
+                self.layers.append(EntangledMBConv(
+                    shape.in_channels, shape.out_channels, shape.stride, ops,
+                    se_ratio, norm_cfg, act_cfg, alias=f'layer{m}'))
+                continue
             candidates = nn.ModuleDict({
                 op: build_operator(op, shape, norm_cfg, act_cfg, se_ratio)
                 for op in ops
             })
             self.layers.append(
                 OneShotMutableOP(candidates=candidates, alias=f'layer{m}'))
+        self.se_ratio = se_ratio
         self.tails = parts.tails
         self.feature_channels = parts.feature_channels
 
     @property
     def num_layers(self) -> int:
         return len(self.layers)
+
+    def candidate_ops(self, m: int) -> Dict[str, nn.Module]:
+        """Operator name -> a module computing it, at layer ``m`` (static
+        modules for entangled layers, e.g. for counting FLOPs)."""
+        layer = self.layers[m]
+        if isinstance(layer, EntangledMBConv):
+            return {op: layer.static_op(op) for op in layer.ops}
+        return dict(layer._candidates.items())
 
     def default_space(self, split_range: Optional[Sequence[int]] = None
                       ) -> SearchSpace:
@@ -115,6 +149,8 @@ class NEASSupernet(BaseModule):
                        arch: EnsembleArch) -> torch.Tensor:
         """The layers every path shares (stem, DS layer, layers < split)."""
         # x: (N, 3, H, W) -> (N, C_split, H / s, W / s)
+        if self.path_bn_stats is not None:
+            load_bn_stats(self, self.path_bn_stats[0])
         x = self.ds(self.stem(x))
         for m in range(arch.split):
             x = self.layers[m].forward_choice(x, arch.shared[m])
@@ -124,6 +160,8 @@ class NEASSupernet(BaseModule):
                      path: int) -> torch.Tensor:
         """One path from the split point to its pooled features."""
         # x: (N, C_split, h, w) -> (N, feature_channels)
+        if self.path_bn_stats is not None:
+            load_bn_stats(self, self.path_bn_stats[path])
         for m, op in zip(range(arch.split, self.num_layers),
                          arch.paths[path]):
             x = self.layers[m].forward_choice(x, op)

@@ -1,8 +1,11 @@
 from .depthwise_separable import DepthwiseSeparableConv
+from .entangled_mbconv import (EntangledMBConv, slice_mbconv_state,
+                               sliced_batch_norm)
 from .make_divisible import make_divisible
 from .mbconv import MBConv
 from .path_tail import PathTail
 from .squeeze_excite import SqueezeExcite
 
 __all__ = ['DepthwiseSeparableConv', 'MBConv', 'SqueezeExcite',
-           'make_divisible', 'PathTail']
+           'make_divisible', 'PathTail', 'EntangledMBConv',
+           'slice_mbconv_state', 'sliced_batch_norm']

@@ -1,7 +1,9 @@
-from .batch_norm_statistics import (batch_statistics, preserved_bn_state,
-                                    recalibrated_bn)
+from .batch_norm_statistics import (batch_statistics, bn_stats,
+                                    load_bn_stats, preserved_bn_state,
+                                    recalibrated_bn, recalibrated_paths)
 from .drop_path import drop_path
 from .scale_gradient import ScaleGradient, scale_gradient
 
 __all__ = ['ScaleGradient', 'scale_gradient', 'batch_statistics', 'drop_path',
-           'preserved_bn_state', 'recalibrated_bn']
+           'preserved_bn_state', 'recalibrated_bn', 'recalibrated_paths',
+           'bn_stats', 'load_bn_stats']

@@ -1,5 +1,5 @@
 import contextlib
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, List, Tuple
 
 import torch
 from torch import nn
@@ -46,6 +46,63 @@ def batch_statistics(model: nn.Module) -> Iterator[nn.Module]:
         yield model
 
 
+BNStats = List[Tuple[torch.Tensor, torch.Tensor]]
+
+
+def bn_stats(model: nn.Module) -> BNStats:
+    """Copies of every BN's running mean and variance, in module order."""
+    return [(m.running_mean.clone(), m.running_var.clone())
+            for m in _bns(model)]
+
+
+def load_bn_stats(model: nn.Module, stats: BNStats) -> None:
+    """Put ``stats`` (from :func:`bn_stats` of ``model``) back in place."""
+    for m, (mean, var) in zip(_bns(model), stats):
+        m.running_mean.copy_(mean)
+        m.running_var.copy_(var)
+
+
+def _reset_for_calibration(model: nn.Module) -> None:
+    model.eval()
+    for bn in _bns(model):
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative moving average
+        bn.train()
+
+
+@contextlib.contextmanager
+def recalibrated_paths(model: nn.Module, backbone: nn.Module, arch,
+                       batches: Iterable[torch.Tensor]
+                       ) -> Iterator[nn.Module]:
+    """Like :func:`recalibrated_bn` for an ensemble in a supernet, with BN
+    statistics re-estimated *per path*: path ``p``'s statistics come from
+    running the shared layers and path ``p`` alone, and the supernet loads
+    them (``backbone.path_bn_stats``) before path ``p`` runs.
+
+    Two paths that use the same weights at a layer (the same independent
+    operator, or overlapping slices of an entangled one) see different
+    inputs; estimating their statistics together would mix the two
+    distributions. ``model`` (e.g. the classifier around ``backbone``) is
+    in eval mode within the block and unchanged afterwards.
+    """
+    batches = list(batches)
+    with preserved_bn_state(model):
+        stats = []
+        for path in range(arch.num_paths):
+            _reset_for_calibration(model)
+            with torch.no_grad():
+                for inputs in batches:
+                    shared = backbone.forward_shared(inputs, arch)
+                    backbone.forward_path(shared, arch, path)
+            stats.append(bn_stats(backbone))
+        model.eval()
+        backbone.path_bn_stats = stats
+        try:
+            yield model
+        finally:
+            backbone.path_bn_stats = None
+
+
 @contextlib.contextmanager
 def recalibrated_bn(model: nn.Module, forward: Callable[[torch.Tensor], None],
                     batches: Iterable[torch.Tensor]) -> Iterator[nn.Module]:
@@ -55,11 +112,7 @@ def recalibrated_bn(model: nn.Module, forward: Callable[[torch.Tensor], None],
     statistics, momenta and modes come back, so the supernet is unchanged.
     """
     with preserved_bn_state(model):
-        model.eval()
-        for bn in _bns(model):
-            bn.reset_running_stats()
-            bn.momentum = None  # cumulative moving average
-            bn.train()
+        _reset_for_calibration(model)
         with torch.no_grad():
             for inputs in batches:
                 forward(inputs)
