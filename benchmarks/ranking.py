@@ -1,7 +1,7 @@
 """Does the supernet rank ensembles like standalone training does? The
 paper's Table 2 protocol on the cluttered-digits task.
 
-For every row (a shrink metric), the supernet of
+For every row (a shrink metric and an operator kind), the supernet of
 ``configs/neas/neas_supernet_k2_cluttered.py`` is trained through
 ``tools/train.py`` (one Runner per row, resumable, logs in its work dir).
 The same FLOPs-stratified ensembles as ``task_spread.py`` are then scored
@@ -29,68 +29,21 @@ Run: ``.venv/bin/python benchmarks/ranking.py [--quick]``.
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, List
 
 import torch
-from mmengine.config import Config
 
-from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
 from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log, set_up
-from neas_mm.registry import MODELS
-from neas_mm.search import kendall_tau, rank_agreement, bootstrap_interval
+from neas_mm.search import bootstrap_interval, kendall_tau, rank_agreement
+from supernet_runs import (REPO, last_val_accuracy, load_supernet,
+                           train_supernet)
 
-REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
 METRICS = dict(diversity='neas_mm.DiversityMetric',
                none='neas_mm.NoneMetric',
                accuracy='neas_mm.AccuracyMetric')
-
-
-def train_supernet(work_dir: Path, metric: str, data_root: Path,
-                   epochs: int) -> Path:
-    """Train (or resume, or reuse) one row's supernet; its last
-    checkpoint."""
-    last = work_dir / 'last_checkpoint'
-    done = work_dir / f'epoch_{epochs}.pth'
-    if not done.is_file():
-        cmd = [sys.executable, str(REPO / 'tools' / 'train.py'), str(CONFIG),
-               '--work-dir', str(work_dir), '--cfg-options',
-               f'custom_hooks.0.metric.type={METRICS[metric]}',
-               f'train_dataloader.dataset.data_root={data_root}',
-               f'val_dataloader.dataset.data_root={data_root}',
-               f'train_cfg.max_epochs={epochs}',
-               f'param_scheduler.end={epochs}']
-        if last.is_file():
-            cmd.append('--resume')
-        log(f'training the {metric} supernet ({epochs} epochs) -> '
-            f'{work_dir}')
-        with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
-            subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
-                           stderr=subprocess.STDOUT)
-    return done
-
-
-def load_supernet(checkpoint: Path) -> torch.nn.Module:
-    """The trained NEASSupernetClassifier (with its shrunk space)."""
-    model = MODELS.build(Config.fromfile(str(CONFIG)).model)
-    with trusted_checkpoints(str(checkpoint)):  # our own Runner wrote it
-        state = load_local_checkpoint(str(checkpoint), 'cpu')['state_dict']
-    model.load_state_dict(state)
-    return model.eval()
-
-
-def last_val_accuracy(work_dir: Path) -> float:
-    values = []
-    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
-        for line in log_file.read_text().splitlines():
-            record = json.loads(line)
-            if 'accuracy/top1' in record:
-                values.append(record['accuracy/top1'] / 100)
-    return values[-1] if values else float('nan')
 
 
 def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
@@ -113,6 +66,35 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
     plt.close(fig)
 
 
+def ranking_row(metric: str, operators: str, args: argparse.Namespace,
+                tag: str, setup, calib: torch.Tensor,
+                truth: List[float]) -> Dict[str, Any]:
+    """Train one row's supernet and compare its scores with ``truth``."""
+    name = f'{metric}-{operators}'
+    work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
+    checkpoint = train_supernet(
+        CONFIG, work_dir, args.epochs,
+        [f'custom_hooks.0.metric.type={METRICS[metric]}',
+         f'model.backbone.operators={operators}',
+         f'train_dataloader.dataset.data_root={args.data_root}',
+         f'val_dataloader.dataset.data_root={args.data_root}'])
+    model = load_supernet(CONFIG, checkpoint, operators)
+    scorer = SupernetScorer(model, calib, setup.splits['search'])
+    scores = []
+    for n, arch in enumerate(setup.archs):
+        scores.append(scorer.score(arch))
+        log(f'  {name} [{n + 1}/{len(setup.archs)}] supernet '
+            f'{scores[-1]:.3f} vs standalone {truth[n]:.3f}')
+    return dict(
+        name=name, metric=METRICS[metric], operators=operators,
+        **rank_agreement(scores, truth),
+        supernet_mean_acc=statistics.mean(scores),
+        in_shrunk_space=sum(model.space.contains(a)
+                            for a in setup.archs) / len(setup.archs),
+        space_size=model.space.size,
+        reference_val_acc=last_val_accuracy(work_dir), scores=scores)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n')[0],
@@ -127,7 +109,13 @@ def main() -> None:
     parser.add_argument('--epochs', type=int, default=4,
                         help='supernet epochs (188 steps each)')
     parser.add_argument('--rows', nargs='+', choices=sorted(METRICS),
-                        default=['diversity', 'none', 'accuracy'])
+                        default=['diversity', 'none', 'accuracy'],
+                        help='shrink metrics')
+    parser.add_argument('--operators', nargs='+',
+                        choices=['entangled', 'independent'],
+                        default=['entangled', 'independent'],
+                        help='operator kinds; one row per metric and kind '
+                        '(the first row is the headline)')
     parser.add_argument('--calib', type=int, default=256,
                         help='train images for BN recalibration')
     parser.add_argument('--data-root', type=Path,
@@ -138,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.archs, args.steps, args.epochs = 6, 200, 1
-        args.rows = ['diversity', 'none']
+        args.rows, args.operators = ['diversity', 'none'], ['entangled']
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
@@ -152,26 +140,10 @@ def main() -> None:
 
     rows = []
     tag = 'quick' if args.quick else 'full'
-    for name in args.rows:
-        work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
-        work_dir.mkdir(parents=True, exist_ok=True)
-        model = load_supernet(train_supernet(work_dir, name, args.data_root,
-                                             args.epochs))
-        scorer = SupernetScorer(model, calib, setup.splits['search'])
-        scores = []
-        for n, arch in enumerate(setup.archs):
-            scores.append(scorer.score(arch))
-            log(f'  {name} [{n + 1}/{len(setup.archs)}] supernet '
-                f'{scores[-1]:.3f} vs standalone {truth[n]:.3f}')
-        agreement = rank_agreement(scores, truth)
-        rows.append(dict(
-            name=name, metric=METRICS[name], ops='independent', **agreement,
-            supernet_mean_acc=statistics.mean(scores),
-            in_shrunk_space=sum(model.space.contains(a)
-                                for a in setup.archs) / len(setup.archs),
-            space_size=model.space.size,
-            reference_val_acc=last_val_accuracy(work_dir), scores=scores))
-
+    for operators in args.operators:
+        for metric in args.rows:
+            rows.append(ranking_row(metric, operators, args, tag, setup,
+                                    calib, truth))
     seeds = [[r['acc']['val'] for r in results] for results in standalone]
     ceiling = dict(noise_ceiling_tau=None, noise_ceiling_tau_ci95=None)
     if args.seeds > 1:

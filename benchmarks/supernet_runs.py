@@ -1,0 +1,75 @@
+"""Supernet runs shared by the benchmarks: train through tools/train.py
+(resumable, reused when done), load the trained classifier, read its log."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from mmengine.config import Config
+
+from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
+from neas_mm.evaluation.ground_truth_setup import log
+from neas_mm.registry import MODELS
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def train_supernet(config: Path, work_dir: Path, epochs: int,
+                   cfg_options: Sequence[str] = ()) -> Path:
+    """Train (or resume, or reuse) a supernet for ``epochs``; its final
+    checkpoint. The Runner's log goes to ``<work_dir>.log``."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    done = work_dir / f'epoch_{epochs}.pth'
+    if done.is_file():
+        return done
+    cmd = [sys.executable, str(REPO / 'tools' / 'train.py'), str(config),
+           '--work-dir', str(work_dir), '--cfg-options',
+           f'train_cfg.max_epochs={epochs}', f'param_scheduler.end={epochs}',
+           *cfg_options]
+    if (work_dir / 'last_checkpoint').is_file():
+        cmd.append('--resume')
+    log(f'training {config.name} ({epochs} epochs, '
+        f'{" ".join(cfg_options) or "as configured"}) -> {work_dir}')
+    with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
+        subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
+                       stderr=subprocess.STDOUT)
+    return done
+
+
+def load_supernet(config: Path, checkpoint: Path,
+                  operators: str) -> torch.nn.Module:
+    """The trained ``NEASSupernetClassifier`` (with its shrunk space)."""
+    model_cfg = Config.fromfile(str(config)).model
+    model_cfg.backbone.operators = operators
+    model = MODELS.build(model_cfg)
+    with trusted_checkpoints(str(checkpoint)):  # our own Runner wrote it
+        state = load_local_checkpoint(str(checkpoint), 'cpu')['state_dict']
+    model.load_state_dict(state)
+    return model.eval()
+
+
+def last_val_accuracy(work_dir: Path) -> float:
+    """The last ``accuracy/top1`` the Runner logged (fraction)."""
+    values = []
+    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        for line in log_file.read_text().splitlines():
+            record = json.loads(line)
+            if 'accuracy/top1' in record:
+                values.append(record['accuracy/top1'] / 100)
+    return values[-1] if values else float('nan')
+
+
+def train_seconds(work_dir: Path) -> float:
+    """Wall time of the training iterations the Runner logged (sum of the
+    logged ``time`` per iteration, times the logging interval)."""
+    total, prev = 0.0, 0
+    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
+        for line in log_file.read_text().splitlines():
+            record = json.loads(line)
+            if 'time' in record and 'iter' in record and \
+                    'loss' in record:
+                total += record['time'] * (record['iter'] - prev)
+                prev = record['iter']
+    return total
