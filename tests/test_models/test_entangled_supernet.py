@@ -129,3 +129,14 @@ def test_flops_table_and_fix_subnet_match_independent_operators():
     fixed = supernet()
     load_fix_subnet(fixed, fix)
     assert fixed.layers[2].current_choice == archs[0].path_ops(1)[2]
+
+
+def test_a_checkpoint_of_the_other_operator_kind_is_refused():
+    state = supernet(operators='independent').state_dict()
+    with pytest.raises(ValueError, match="model.backbone.operators="
+                       "'independent'"):
+        supernet().load_state_dict(state, strict=False)
+    from mmengine.runner.checkpoint import load_state_dict
+    with pytest.raises(ValueError, match='entangled operators'):
+        load_state_dict(supernet(operators='independent'),
+                        supernet().state_dict())

@@ -104,6 +104,24 @@ class NEASSupernet(BaseModule):
         self.tails = parts.tails
         self.feature_channels = parts.feature_channels
 
+    def _load_from_state_dict(self, state_dict: dict, prefix: str,
+                              *args: Any, **kwargs: Any) -> None:
+        # A checkpoint of the other operator kind would load nothing into
+        # the searchable layers (mmengine loads non-strictly): refuse it.
+        marks = dict(independent='._candidates.', entangled='.block.')
+        layer_keys = [k for k in state_dict
+                      if k.startswith(prefix + 'layers.')]
+        for kind, mark in marks.items():
+            if kind != self.operators and any(mark in k
+                                              for k in layer_keys):
+                raise ValueError(
+                    f'the checkpoint holds a supernet with {kind} '
+                    f'operators but this one has operators='
+                    f'{self.operators!r}; set model.backbone.operators='
+                    f'{kind!r} (e.g. --cfg-options '
+                    f'model.backbone.operators={kind})')
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
     @property
     def num_layers(self) -> int:
         return len(self.layers)
