@@ -4,48 +4,20 @@
 # CustomDataset layout. Three splits built from disjoint source digits:
 # `train` (trained on), `search` (what shrinking and search score
 # candidates on) and `val` (reported figures only).
-dataset_type = 'CustomDataset'
+_base_ = ['./digits_cls.py']
+
 data_root = '{{fileDirname}}/../../../data/cluttered_digits'
-digit_classes = ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
-
-train_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='RandomCrop', crop_size=32, padding=2),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadImageFromFile'),
-    dict(type='PackInputs'),
-]
-
-
-train_dataloader = dict(
-    batch_size=64,
-    num_workers=0,
-    dataset=dict(type=dataset_type, data_root=data_root,
-                 ann_file='meta/train.txt', data_prefix='train',
-                 metainfo=dict(classes=digit_classes),
-                 pipeline=train_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=True),
-)
-val_dataloader = dict(
-    batch_size=256,
-    num_workers=0,
-    dataset=dict(type=dataset_type, data_root=data_root,
-                 ann_file='meta/val.txt', data_prefix='val',
-                 metainfo=dict(classes=digit_classes),
-                 pipeline=test_pipeline),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+train_dataloader = dict(dataset=dict(data_root=data_root))
+val_dataloader = dict(batch_size=256, dataset=dict(data_root=data_root))
+test_dataloader = val_dataloader
 search_dataloader = dict(
     batch_size=256,
     num_workers=0,
-    dataset=dict(type=dataset_type, data_root=data_root,
+    dataset=dict(type='CustomDataset', data_root=data_root,
                  ann_file='meta/search.txt', data_prefix='search',
-                 metainfo=dict(classes=digit_classes),
-                 pipeline=test_pipeline),
+                 metainfo=dict(classes=('0', '1', '2', '3', '4', '5', '6',
+                                        '7', '8', '9')),
+                 pipeline=[dict(type='LoadImageFromFile'),
+                           dict(type='PackInputs')]),
     sampler=dict(type='DefaultSampler', shuffle=False),
 )
-val_evaluator = dict(type='Accuracy', topk=(1, ))
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator

@@ -83,7 +83,8 @@ class EntangledMBConv(nn.Module):
     kernel and the first SE channels (BN sliced alike). ``skip`` is the
     identity. The chosen operator of a single-path subnet is an mmrazor
     ``OneShotMutableValue`` named ``alias``, so mmrazor's
-    ``export_fix_subnet``/``load_fix_subnet`` work as with ``OneShotMutableOP``.
+    ``export_fix_subnet`` and ``load_fix_subnet`` work as with
+    ``OneShotMutableOP``.
 
     mmrazor's dynamic ops keep the active width and kernel as mutable state
     per op; here one layer runs a different operator for each ensemble path
