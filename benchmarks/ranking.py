@@ -3,7 +3,8 @@ paper's Table 2 protocol on the cluttered-digits task.
 
 For every row (a shrink metric and an operator kind), the supernet of
 ``configs/neas/neas_supernet_k2_cluttered.py`` is trained through
-``tools/train.py`` (one Runner per row, resumable, logs in its work dir).
+``tools/train.py`` once per supernet seed (one Runner each, resumable,
+reused when done, logs in its work dir).
 The same FLOPs-stratified ensembles as ``task_spread.py`` are then scored
 with the supernet's weights (BN recalibrated per ensemble on a fixed train
 subset, top-1 on the ``search`` split) and compared with their standalone
@@ -12,14 +13,15 @@ missing). Prints one JSON object:
 
 * ``kendall_tau``, ``spearman_rho`` (+ ``_ci95``, bootstrap over
   ensembles), ``top_k_overlap`` and ``supernet_mean_acc`` of the first row
-  (the paper's diversity metric);
+  (the paper's diversity metric), each the mean over supernet seeds;
 * ``noise_ceiling_tau``: Kendall tau between two standalone seeds (what a
   perfect proxy could reach against noisy ground truth), with ``_ci95``;
-* ``rows``: the same figures per row, with the share of the ensembles left
-  in the row's shrunk space and the supernet's last reference-ensemble
-  val accuracy;
+* ``rows``: the same figures per row, with ``kendall_tau_per_seed`` (the
+  spread of a single supernet run) and, per supernet seed, the share of the
+  ensembles left in its shrunk space and its last reference-ensemble val
+  accuracy;
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
-  per seed and the supernet ``scores`` per row.
+  per seed and the supernet ``scores`` per row (one per supernet seed).
 
 A scatter plot (supernet score vs standalone accuracy, one panel per row)
 goes to ``--out-dir``.
@@ -36,7 +38,8 @@ import torch
 
 from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log, set_up
-from neas_mm.search import bootstrap_interval, kendall_tau, rank_agreement
+from neas_mm.search import (bootstrap_interval, kendall_tau,
+                            rank_agreement_over_seeds)
 from supernet_runs import (REPO, last_val_accuracy, load_supernet,
                            train_supernet)
 
@@ -53,8 +56,10 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
     fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 3.8),
                              squeeze=False)
     for ax, row in zip(axes[0], rows):
-        ax.scatter([100 * t for t in truth],
-                   [100 * s for s in row['scores']], s=18)
+        for seed, scores in enumerate(row['scores']):
+            ax.scatter([100 * t for t in truth], [100 * s for s in scores],
+                       s=18, label=f'supernet seed {seed}')
+        ax.legend(fontsize=7)
         ax.set_title(f'{row["name"]}: tau {row["kendall_tau"]:.2f} '
                      f'[{row["kendall_tau_ci95"][0]:.2f}, '
                      f'{row["kendall_tau_ci95"][1]:.2f}]', fontsize=9)
@@ -66,16 +71,17 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
     plt.close(fig)
 
 
-def ranking_row(metric: str, operators: str, args: argparse.Namespace,
-                tag: str, setup, calib: torch.Tensor,
-                truth: List[float]) -> Dict[str, Any]:
-    """Train one row's supernet and compare its scores with ``truth``."""
-    name = f'{metric}-{operators}'
+def supernet_scores(metric: str, operators: str, seed: int,
+                    args: argparse.Namespace, tag: str, setup,
+                    calib: torch.Tensor) -> Dict[str, Any]:
+    """Train (or reuse) one supernet and score every ensemble with it."""
+    name = f'{metric}-{operators}' + (f'_s{seed}' if seed else '')
     work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
     checkpoint = train_supernet(
         CONFIG, work_dir, args.epochs,
         [f'custom_hooks.0.metric.type={METRICS[metric]}',
          f'model.backbone.operators={operators}',
+         f'randomness.seed={seed}', f'model.sampler.seed={seed}',
          f'train_dataloader.dataset.data_root={args.data_root}',
          f'val_dataloader.dataset.data_root={args.data_root}'])
     model = load_supernet(CONFIG, checkpoint, operators)
@@ -84,15 +90,33 @@ def ranking_row(metric: str, operators: str, args: argparse.Namespace,
     for n, arch in enumerate(setup.archs):
         scores.append(scorer.score(arch))
         log(f'  {name} [{n + 1}/{len(setup.archs)}] supernet '
-            f'{scores[-1]:.3f} vs standalone {truth[n]:.3f}')
-    return dict(
-        name=name, metric=METRICS[metric], operators=operators,
-        **rank_agreement(scores, truth),
-        supernet_mean_acc=statistics.mean(scores),
-        in_shrunk_space=sum(model.space.contains(a)
-                            for a in setup.archs) / len(setup.archs),
-        space_size=model.space.size,
-        reference_val_acc=last_val_accuracy(work_dir), scores=scores)
+            f'{scores[-1]:.3f}')
+    return dict(scores=scores,
+                in_shrunk_space=sum(model.space.contains(a)
+                                    for a in setup.archs) / len(setup.archs),
+                space_size=model.space.size,
+                reference_val_acc=last_val_accuracy(work_dir))
+
+
+def ranking_row(metric: str, operators: str, args: argparse.Namespace,
+                tag: str, setup, calib: torch.Tensor,
+                truth: List[float]) -> Dict[str, Any]:
+    """One row: a supernet per seed, each compared with ``truth``."""
+    runs = [supernet_scores(metric, operators, seed, args, tag, setup, calib)
+            for seed in range(args.supernet_seeds)]
+    scorings = [r['scores'] for r in runs]
+    row = dict(name=f'{metric}-{operators}', metric=METRICS[metric],
+               operators=operators,
+               **rank_agreement_over_seeds(scorings, truth),
+               supernet_mean_acc=statistics.mean(
+                   statistics.mean(s) for s in scorings))
+    for key in ('in_shrunk_space', 'space_size', 'reference_val_acc'):
+        row[key] = [r[key] for r in runs]
+    row['scores'] = scorings
+    log(f'{row["name"]}: tau {row["kendall_tau"]:.3f} '
+        f'{row["kendall_tau_ci95"]} per seed '
+        f'{[round(t, 3) for t in row["kendall_tau_per_seed"]]}')
+    return row
 
 
 def main() -> None:
@@ -116,6 +140,9 @@ def main() -> None:
                         default=['entangled', 'independent'],
                         help='operator kinds; one row per metric and kind '
                         '(the first row is the headline)')
+    parser.add_argument('--supernet-seeds', type=int, default=2,
+                        help='supernets trained per row (seeds 0..n-1); '
+                        'figures are means over them')
     parser.add_argument('--calib', type=int, default=256,
                         help='train images for BN recalibration')
     parser.add_argument('--data-root', type=Path,
@@ -127,6 +154,7 @@ def main() -> None:
     if args.quick:
         args.archs, args.steps, args.epochs = 6, 200, 1
         args.rows, args.operators = ['diversity', 'none'], ['entangled']
+        args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
@@ -166,9 +194,11 @@ def main() -> None:
         **ceiling, standalone_mean_acc=statistics.mean(truth),
         rows=[{k: v for k, v in r.items() if k != 'scores'} for r in rows],
         archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),
-                    val=s, scores={r['name']: r['scores'][i] for r in rows})
+                    val=s, scores={r['name']: [sc[i] for sc in r['scores']]
+                                   for r in rows})
                for i, (a, s) in enumerate(zip(setup.archs, seeds))],
         settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
+                      supernet_seeds=args.supernet_seeds,
                       supernet_epochs=args.epochs, calib=args.calib,
                       task=setup.task), plot=str(plot_file))))
 

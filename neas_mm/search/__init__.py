@@ -6,6 +6,7 @@ from .flops_table import FlopsTable, count_macs, count_params
 from .metrics import (SHRINK_METRICS, AccuracyMetric, DiversityMetric,
                       NoneMetric, SENASMetric)
 from .rank_stats import (bootstrap_interval, kendall_tau, rank_agreement,
+                         rank_agreement_over_seeds,
                          spearman_rho, top_k_overlap)
 from .shrink_stats import (EnsembleSample, LayerStatistics,
                            gather_layer_statistics)
@@ -17,5 +18,6 @@ __all__ = [
     'log_det_scores', 'nearest_psd', 'quality_vector', 'similarity_matrix',
     'SHRINK_METRICS', 'AccuracyMetric', 'DiversityMetric', 'NoneMetric',
     'SENASMetric', 'bootstrap_interval', 'kendall_tau', 'rank_agreement',
+    'rank_agreement_over_seeds',
     'spearman_rho', 'top_k_overlap', 'stratified_by_flops'
 ]

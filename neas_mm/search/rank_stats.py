@@ -49,19 +49,42 @@ def rank_agreement(a: Sequence[float], b: Sequence[float], k: int = 5,
                    rounds: int = 1000, seed: int = 0) -> Dict[str, object]:
     """Kendall tau, Spearman rho and top-k overlap of two scorings, each
     with a bootstrap 95% interval over the architectures."""
-    if len(a) != len(b) or len(a) < 2:
-        raise ValueError(f'need two scorings of the same >= 2 items, got '
-                         f'{len(a)} and {len(b)}')
-    k = min(k, len(a))
-
-    def pick(fn: Callable) -> Callable[[List[int]], float]:
-        return lambda idx: fn([a[i] for i in idx], [b[i] for i in idx])
-
-    out: Dict[str, object] = dict(
-        kendall_tau=kendall_tau(a, b), spearman_rho=spearman_rho(a, b),
-        top_k_overlap=top_k_overlap(a, b, k), top_k=k)
-    out['kendall_tau_ci95'] = bootstrap_interval(pick(kendall_tau), len(a),
-                                                 rounds, seed=seed)
-    out['spearman_rho_ci95'] = bootstrap_interval(pick(spearman_rho),
-                                                  len(a), rounds, seed=seed)
+    out = rank_agreement_over_seeds([a], b, k, rounds, seed)
+    del out['kendall_tau_per_seed']
     return out
+
+
+def rank_agreement_over_seeds(scorings: Sequence[Sequence[float]],
+                              truth: Sequence[float], k: int = 5,
+                              rounds: int = 1000, seed: int = 0
+                              ) -> Dict[str, object]:
+    """Agreement of several scorings of the same architectures (e.g. one
+    per supernet seed) with ``truth``: each figure is the mean over the
+    scorings, and its bootstrap 95% interval resamples the architectures
+    (the same resample for every scoring). ``kendall_tau_per_seed`` lists
+    each scoring's tau, the spread a single run has."""
+    if not scorings or any(len(a) != len(truth) for a in scorings) or \
+            len(truth) < 2:
+        raise ValueError(f'need scorings of the same >= 2 items as truth, '
+                         f'got {[len(a) for a in scorings]} and '
+                         f'{len(truth)}')
+    k = min(k, len(truth))
+
+    def mean_of(fn: Callable) -> Callable[[List[int]], float]:
+        return lambda idx: sum(
+            fn([a[i] for i in idx], [truth[i] for i in idx])
+            for a in scorings) / len(scorings)
+
+    every = range(len(truth))
+    taus = [kendall_tau(a, truth) for a in scorings]
+    return dict(
+        kendall_tau=sum(taus) / len(taus),
+        spearman_rho=mean_of(spearman_rho)(every),
+        top_k_overlap=sum(top_k_overlap(a, truth, k)
+                          for a in scorings) / len(scorings),
+        top_k=k,
+        kendall_tau_ci95=bootstrap_interval(mean_of(kendall_tau),
+                                            len(truth), rounds, seed=seed),
+        spearman_rho_ci95=bootstrap_interval(mean_of(spearman_rho),
+                                             len(truth), rounds, seed=seed),
+        kendall_tau_per_seed=taus)

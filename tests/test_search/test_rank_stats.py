@@ -1,6 +1,7 @@
 import pytest
 
 from neas_mm.search import (bootstrap_interval, kendall_tau, rank_agreement,
+                            rank_agreement_over_seeds,
                             spearman_rho, top_k_overlap)
 
 
@@ -51,3 +52,20 @@ def test_rank_agreement_has_intervals_around_tau():
     assert out['top_k'] == 3
     with pytest.raises(ValueError, match='same'):
         rank_agreement([1, 2], [1, 2, 3])
+
+
+def test_agreement_over_seeds_averages_the_scorings():
+    truth = list(range(10))
+    good, reversed_ = list(range(10)), list(range(10))[::-1]
+    out = rank_agreement_over_seeds([good, reversed_], truth, k=3,
+                                    rounds=200)
+    assert out['kendall_tau_per_seed'] == pytest.approx([1.0, -1.0])
+    assert out['kendall_tau'] == pytest.approx(0.0, abs=1e-9)
+    assert out['spearman_rho'] == pytest.approx(0.0, abs=1e-9)
+    assert out['top_k_overlap'] == 0.5
+    # Every resample keeps the two seeds opposite: the mean stays 0.
+    assert out['kendall_tau_ci95'] == pytest.approx([0.0, 0.0], abs=1e-9)
+    single = rank_agreement_over_seeds([good], truth, k=3, rounds=200)
+    assert single['kendall_tau'] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match='same'):
+        rank_agreement_over_seeds([good, [1, 2]], truth)
