@@ -12,8 +12,10 @@ subset, top-1 on the ``search`` split) and compared with their standalone
 missing). Prints one JSON object:
 
 * ``kendall_tau``, ``spearman_rho`` (+ ``_ci95``, bootstrap over
-  ensembles), ``top_k_overlap`` and ``supernet_mean_acc`` of the first row
-  (the paper's diversity metric), each the mean over supernet seeds;
+  ensembles, not over supernet seeds), ``top_k_overlap`` and
+  ``supernet_mean_acc`` of the first row (by default the diversity metric
+  with entangled operators, the configs' default), each the mean over
+  supernet seeds;
 * ``noise_ceiling_tau``: Kendall tau between two standalone seeds (what a
   perfect proxy could reach against noisy ground truth), with ``_ci95``;
 * ``rows``: the same figures per row, with ``kendall_tau_per_seed`` (the

@@ -11,8 +11,9 @@ from .standalone_trainer import Split
 
 class SupernetScorer:
     """Top-1 of an ensemble inside a :class:`NEASSupernetClassifier`, BN
-    statistics re-estimated for that ensemble first (the search loop's
-    protocol, on in-memory tensors).
+    statistics re-estimated for that ensemble first, per path
+    (:func:`recalibrated_paths`; the search loop's protocol, on in-memory
+    tensors).
 
     Args:
         model: A trained ``NEASSupernetClassifier``.

@@ -8,7 +8,7 @@ from neas_mm.models import NEASEnsembleBackbone, NEASSupernet
 from neas_mm.models.blocks import EntangledMBConv
 from neas_mm.models.utils import recalibrated_bn, recalibrated_paths
 from neas_mm.search import FlopsTable
-from neas_mm.space import OP_NAMES
+from neas_mm.space import OP_NAMES, ArchError
 
 TINY = dict(stage_depths=(1, 2, 1, 2, 1), widen_factor=0.25,
             tail_channels=64, feature_channels=96)
@@ -52,8 +52,11 @@ def test_every_operator_is_a_slice_of_the_largest():
 def test_a_wrong_operator_is_refused():
     with pytest.raises(ValueError, match='skip needs stride 1'):
         EntangledMBConv(16, 24, 2, ('k3_e4', 'skip'))
-    with pytest.raises(ValueError, match="must be 'BN'"):
+    with pytest.raises(ValueError, match="must be dict"):
         EntangledMBConv(16, 16, 1, ('k3_e4', ), norm_cfg=dict(type='GN'))
+    with pytest.raises(ValueError, match="must be dict"):
+        EntangledMBConv(16, 16, 1, ('k3_e4', ),
+                        norm_cfg=dict(type='BN', affine=False))
     layer = EntangledMBConv(16, 24, 2, ('k3_e4', 'k5_e6'))
     with pytest.raises(ValueError, match="'k7_e6' is not among"):
         layer.forward_choice(torch.randn(1, 16, 8, 8), 'k7_e6')
@@ -64,11 +67,23 @@ def test_a_wrong_operator_is_refused():
 @pytest.mark.parametrize('split', [0, 2, 5, 7])
 def test_supernet_equals_the_sliced_static_ensemble(split):
     net = supernet()
-    arch = net.default_space().sample(random.Random(split), split=split)
+    space = net.default_space()
+    arch = space.sample(random.Random(split), split=split)
     static = static_from(net, arch)
     x = torch.randn(4, 3, 32, 32)
-    for a, b in zip(net(x, arch), static(x)):
+    for a, b in zip(net(x, arch), static(x)):  # batch statistics
         torch.testing.assert_close(a, b)
+    # Running statistics too: after training steps on several ensembles
+    # (K = 1, so no two paths share a layer's statistics).
+    single = supernet(num_paths=1)
+    rng = random.Random(split)
+    for _ in range(3):
+        single(torch.randn(8, 3, 32, 32) * 2 + 1,
+               single.default_space().sample(rng))
+    arch = single.default_space().sample(rng, split=split)
+    static = static_from(single, arch).eval()
+    single.eval()
+    torch.testing.assert_close(single(x, arch)[0], static(x)[0])
 
 
 def test_gradients_of_a_single_path_match_the_static_network():
@@ -85,7 +100,7 @@ def test_gradients_of_a_single_path_match_the_static_network():
         torch.testing.assert_close(full[name].grad, param.grad, msg=name)
     from neas_mm.models import slice_supernet_state_dict
     sliced = slice_supernet_state_dict(
-        {n: p.grad for n, p in net.named_parameters()}, arch)
+        {n: p.grad for n, p in net.named_parameters()}, arch, net.se_ratio)
     for name, param in static.named_parameters():
         torch.testing.assert_close(sliced[name], param.grad, msg=name)
 
@@ -112,6 +127,27 @@ def test_per_path_recalibration_equals_the_static_ensemble():
     assert not torch.allclose(joint[1], expected[1], atol=1e-3)
 
 
+def test_path_statistics_serve_only_their_ensemble_in_eval_mode():
+    net = supernet()
+    space = net.default_space()
+    arch, other = space.sample(random.Random(1)), space.sample(
+        random.Random(2))
+    batches = [torch.randn(8, 3, 32, 32)]
+    with recalibrated_paths(net, net, arch, batches):
+        with pytest.raises(ArchError, match='recalibrated for'):
+            net(batches[0], other)
+        inner = net.path_bn_stats
+        # Nested use restores the outer statistics afterwards.
+        with recalibrated_paths(net, net, other, batches):
+            net(batches[0], other)
+        assert net.path_bn_stats is inner
+        net.train()
+        with pytest.raises(RuntimeError, match='train mode'):
+            net(batches[0], arch)
+        net.eval()
+    assert net.path_bn_stats is None
+
+
 def test_flops_table_and_fix_subnet_match_independent_operators():
     net, ref = supernet(), supernet(operators='independent')
     archs = [net.default_space().sample(random.Random(s)) for s in range(5)]
@@ -128,7 +164,9 @@ def test_flops_table_and_fix_subnet_match_independent_operators():
         {k: v.chosen for k, v in ref.export_path(archs[0], 1).items()}
     fixed = supernet()
     load_fix_subnet(fixed, fix)
-    assert fixed.layers[2].current_choice == archs[0].path_ops(1)[2]
+    assert [layer.current_choice for layer in fixed.layers] == \
+        list(archs[0].path_ops(1))
+    assert all(layer.mutable.is_fixed for layer in fixed.layers)
 
 
 def test_a_checkpoint_of_the_other_operator_kind_is_refused():

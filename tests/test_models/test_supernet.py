@@ -58,7 +58,7 @@ def test_supernet_equals_static_network(split):
     sum((o * weights).sum() for o in out_static).backward()
     grads = slice_supernet_state_dict(
         {n: p.grad for n, p in supernet.named_parameters()
-         if p.grad is not None}, arch)
+         if p.grad is not None}, arch, supernet.se_ratio)
     static_grads = {n: p.grad for n, p in static.named_parameters()}
     assert set(grads) == set(static_grads)
     for name, grad in static_grads.items():

@@ -27,7 +27,7 @@ def _layer_slots(arch: EnsembleArch, layer: int) -> Dict[str, str]:
 
 def slice_supernet_state_dict(state_dict: Dict[str, torch.Tensor],
                               arch: EnsembleArch,
-                              se_ratio: Optional[float] = 0.25
+                              se_ratio: Optional[float]
                               ) -> Dict[str, torch.Tensor]:
     """The weights of ``arch`` cut from a :class:`NEASSupernet` state dict
     (independent or entangled operators), keyed for

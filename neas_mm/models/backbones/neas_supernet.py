@@ -1,4 +1,4 @@
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.model import BaseModule
@@ -8,9 +8,8 @@ from torch import nn
 from neas_mm.registry import MODELS
 from neas_mm.space import (DEFAULT_STAGE_DEPTHS, OP_NAMES, STAGE_SETTINGS,
                            ArchError, EnsembleArch, SearchSpace)
-from ..utils import scale_gradient
 from ..blocks import EntangledMBConv
-from ..utils import load_bn_stats
+from ..utils import BNStats, load_bn_stats, scale_gradient
 from .skeleton import build_operator, build_skeleton
 
 OPERATOR_MODES = ('independent', 'entangled')
@@ -78,7 +77,9 @@ class NEASSupernet(BaseModule):
                              f'got {operators!r}')
         self.num_paths = num_paths
         self.operators = operators
-        self.path_bn_stats: Optional[list] = None
+        # (arch, BN statistics per path), set by recalibrated_paths.
+        self.path_bn_stats: Optional[Tuple[EnsembleArch,
+                                           List[BNStats]]] = None
         self.stage_depths = tuple(stage_depths)
         self.shared_grad_scale = shared_grad_scale
         parts = build_skeleton(num_paths, self.stage_depths, widen_factor,
@@ -163,12 +164,25 @@ class NEASSupernet(BaseModule):
         fix_subnet, _ = export_fix_subnet(self)
         return fix_subnet
 
+    def _load_path_stats(self, arch: EnsembleArch, path: int) -> None:
+        """Put path ``path``'s recalibrated BN statistics in place."""
+        if self.path_bn_stats is None:
+            return
+        calibrated, stats = self.path_bn_stats
+        if self.training:
+            raise RuntimeError('per-path BN statistics are set '
+                               '(recalibrated_paths) but the supernet is in '
+                               'train mode')
+        if arch != calibrated:
+            raise ArchError(f'BN statistics were recalibrated for '
+                            f'{calibrated}, not for {arch}')
+        load_bn_stats(self, stats[path])
+
     def forward_shared(self, x: torch.Tensor,
                        arch: EnsembleArch) -> torch.Tensor:
         """The layers every path shares (stem, DS layer, layers < split)."""
         # x: (N, 3, H, W) -> (N, C_split, H / s, W / s)
-        if self.path_bn_stats is not None:
-            load_bn_stats(self, self.path_bn_stats[0])
+        self._load_path_stats(arch, 0)
         x = self.ds(self.stem(x))
         for m in range(arch.split):
             x = self.layers[m].forward_choice(x, arch.shared[m])
@@ -178,8 +192,7 @@ class NEASSupernet(BaseModule):
                      path: int) -> torch.Tensor:
         """One path from the split point to its pooled features."""
         # x: (N, C_split, h, w) -> (N, feature_channels)
-        if self.path_bn_stats is not None:
-            load_bn_stats(self, self.path_bn_stats[path])
+        self._load_path_stats(arch, path)
         for m, op in zip(range(arch.split, self.num_layers),
                          arch.paths[path]):
             x = self.layers[m].forward_choice(x, op)

@@ -1,11 +1,11 @@
 from .depthwise_separable import DepthwiseSeparableConv
-from .entangled_mbconv import (EntangledMBConv, slice_mbconv_state,
-                               sliced_batch_norm)
+from .entangled_mbconv import EntangledMBConv
 from .make_divisible import make_divisible
 from .mbconv import MBConv
+from .mbconv_slicing import op_widths, slice_mbconv_state, sliced_batch_norm
 from .path_tail import PathTail
 from .squeeze_excite import SqueezeExcite
 
 __all__ = ['DepthwiseSeparableConv', 'MBConv', 'SqueezeExcite',
            'make_divisible', 'PathTail', 'EntangledMBConv',
-           'slice_mbconv_state', 'sliced_batch_norm']
+           'slice_mbconv_state', 'sliced_batch_norm', 'op_widths']

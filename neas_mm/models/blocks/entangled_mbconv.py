@@ -9,68 +9,8 @@ from torch import nn
 from neas_mm.registry import MODELS
 from neas_mm.space import MBCONV_SPECS, SKIP
 from ..utils.drop_path import drop_path
-from .make_divisible import make_divisible
 from .mbconv import MBConv
-
-
-def sliced_batch_norm(bn: nn.BatchNorm2d, x: torch.Tensor) -> torch.Tensor:
-    """``bn`` applied to the first ``x.shape[1]`` of its channels.
-
-    Weights and running statistics are sliced as views, so training
-    updates the first channels of the full buffers in place; the momentum
-    rule (``None``: cumulative average) is ``_BatchNorm``'s.
-    """
-    c = x.shape[1]
-    factor = 0.0
-    if bn.training and bn.track_running_stats:
-        bn.num_batches_tracked.add_(1)
-        factor = (1.0 / float(bn.num_batches_tracked)
-                  if bn.momentum is None else bn.momentum)
-    return F.batch_norm(x, bn.running_mean[:c], bn.running_var[:c],
-                        bn.weight[:c], bn.bias[:c], bn.training, factor,
-                        bn.eps)
-
-
-def op_widths(op: str, in_channels: int, se_ratio: Optional[float]
-              ) -> Dict[str, int]:
-    """Kernel, hidden and SE widths of operator ``op`` (as in MBConv)."""
-    kernel, expand = MBCONV_SPECS[op]
-    hidden = int(round(in_channels * expand))
-    reduced = make_divisible(hidden * se_ratio, 8) if se_ratio else 0
-    return dict(kernel=kernel, hidden=hidden, reduced=reduced)
-
-
-def slice_mbconv_state(state: Dict[str, torch.Tensor], op: str,
-                       se_ratio: Optional[float]) -> Dict[str, torch.Tensor]:
-    """Weights of operator ``op`` cut from the largest operator's
-    :class:`MBConv` state dict, keyed for an ``MBConv`` of ``op``.
-
-    Hidden channels are the first ``in * expand`` ones, the depthwise
-    kernel is the centre ``k x k`` of the largest kernel, the SE
-    bottleneck its first channels.
-    """
-    w = op_widths(op, state['expand.conv.weight'].shape[1], se_ratio)
-    h, r = w['hidden'], w['reduced']
-    k_max = state['depthwise.conv.weight'].shape[-1]
-    lo = (k_max - w['kernel']) // 2
-    out = {}
-    for key, value in state.items():
-        if key == 'depthwise.conv.weight':
-            value = value[:h, :, lo:lo + w['kernel'], lo:lo + w['kernel']]
-        elif key.startswith(('expand.', 'depthwise.')) and value.ndim:
-            value = value[:h]
-        elif key == 'se.reduce.weight':
-            value = value[:r, :h]
-        elif key == 'se.reduce.bias':
-            value = value[:r]
-        elif key == 'se.expand.weight':
-            value = value[:h, :r]
-        elif key == 'se.expand.bias':
-            value = value[:h]
-        elif key == 'project.conv.weight':
-            value = value[:, :h]
-        out[key] = value
-    return out
+from .mbconv_slicing import op_widths, slice_mbconv_state, sliced_batch_norm
 
 
 @MODELS.register_module()
@@ -83,8 +23,9 @@ class EntangledMBConv(nn.Module):
     kernel and the first SE channels (BN sliced alike). ``skip`` is the
     identity. The chosen operator of a single-path subnet is an mmrazor
     ``OneShotMutableValue`` named ``alias``, so mmrazor's
-    ``export_fix_subnet`` and ``load_fix_subnet`` work as with
-    ``OneShotMutableOP``.
+    ``export_fix_subnet`` and ``load_fix_subnet`` record and fix the
+    choice as with ``OneShotMutableOP``; a fixed layer still holds the
+    largest operator's weights (``static_op`` gives the chosen one alone).
 
     mmrazor's dynamic ops keep the active width and kernel as mutable state
     per op; here one layer runs a different operator for each ensemble path
@@ -119,9 +60,12 @@ class EntangledMBConv(nn.Module):
                              f'got {list(ops)}')
         if SKIP in ops and (stride != 1 or in_channels != out_channels):
             raise ValueError('skip needs stride 1 and in == out channels')
-        if norm_cfg.get('type') not in ('BN', 'BN2d'):
-            raise ValueError(f"entangled operators slice BN; norm_cfg type "
-                             f"must be 'BN', got {norm_cfg.get('type')!r}")
+        if norm_cfg.get('type') not in ('BN', 'BN2d') or \
+                not norm_cfg.get('affine', True) or \
+                not norm_cfg.get('track_running_stats', True):
+            raise ValueError(f"entangled operators slice BN with affine "
+                             f"weights and running statistics; norm_cfg "
+                             f"must be dict(type='BN'), got {norm_cfg!r}")
         self.in_channels, self.out_channels = in_channels, out_channels
         self.stride, self.se_ratio = stride, se_ratio
         self.norm_cfg, self.act_cfg = dict(norm_cfg), dict(act_cfg)
@@ -159,7 +103,7 @@ class EntangledMBConv(nn.Module):
                         self.stride, self.se_ratio, self.norm_cfg,
                         self.act_cfg)
         module.load_state_dict(self.op_state_dict(op))
-        return module.train(self.training)
+        return module.to(self.block.project.conv.weight).train(self.training)
 
     def forward_choice(self, x: torch.Tensor, op: str) -> torch.Tensor:
         """Run operator ``op`` on ``x``."""

@@ -5,6 +5,8 @@ import torch
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
+from neas_mm.space import EnsembleArch
+
 
 @contextlib.contextmanager
 def preserved_bn_state(model: nn.Module) -> Iterator[nn.Module]:
@@ -71,7 +73,8 @@ def _reset_for_calibration(model: nn.Module) -> None:
 
 
 @contextlib.contextmanager
-def recalibrated_paths(model: nn.Module, backbone: nn.Module, arch,
+def recalibrated_paths(model: nn.Module, backbone: nn.Module,
+                       arch: EnsembleArch,
                        batches: Iterable[torch.Tensor]
                        ) -> Iterator[nn.Module]:
     """Like :func:`recalibrated_bn` for an ensemble in a supernet, with BN
@@ -83,9 +86,12 @@ def recalibrated_paths(model: nn.Module, backbone: nn.Module, arch,
     operator, or overlapping slices of an entangled one) see different
     inputs; estimating their statistics together would mix the two
     distributions. ``model`` (e.g. the classifier around ``backbone``) is
-    in eval mode within the block and unchanged afterwards.
+    in eval mode within the block and unchanged afterwards; within it the
+    backbone runs ``arch`` only, in eval mode.
     """
+    backbone.check_arch(arch)
     batches = list(batches)
+    outer, backbone.path_bn_stats = backbone.path_bn_stats, None
     with preserved_bn_state(model):
         stats = []
         for path in range(arch.num_paths):
@@ -96,20 +102,23 @@ def recalibrated_paths(model: nn.Module, backbone: nn.Module, arch,
                     backbone.forward_path(shared, arch, path)
             stats.append(bn_stats(backbone))
         model.eval()
-        backbone.path_bn_stats = stats
+        backbone.path_bn_stats = (arch, stats)
         try:
             yield model
         finally:
-            backbone.path_bn_stats = None
+            backbone.path_bn_stats = outer
 
 
 @contextlib.contextmanager
 def recalibrated_bn(model: nn.Module, forward: Callable[[torch.Tensor], None],
                     batches: Iterable[torch.Tensor]) -> Iterator[nn.Module]:
-    """Within the block, every BN of ``model`` holds running statistics
-    re-estimated from ``batches`` (a cumulative average over them, through
-    ``forward``) and the model is in eval mode. On exit the previous
-    statistics, momenta and modes come back, so the supernet is unchanged.
+    """Within the block, every BN of a *static* network ``model`` holds
+    running statistics re-estimated from ``batches`` (a cumulative average
+    over them, through ``forward``) and the model is in eval mode. On exit the previous
+    statistics, momenta and modes come back, so the model is unchanged.
+
+    For an ensemble inside a supernet use :func:`recalibrated_paths`: two
+    paths sharing weights would otherwise share (and mix) statistics.
     """
     with preserved_bn_state(model):
         _reset_for_calibration(model)
