@@ -114,8 +114,9 @@ def recalibrated_bn(model: nn.Module, forward: Callable[[torch.Tensor], None],
                     batches: Iterable[torch.Tensor]) -> Iterator[nn.Module]:
     """Within the block, every BN of a *static* network ``model`` holds
     running statistics re-estimated from ``batches`` (a cumulative average
-    over them, through ``forward``) and the model is in eval mode. On exit the previous
-    statistics, momenta and modes come back, so the model is unchanged.
+    over them, through ``forward``) and the model is in eval mode. On exit
+    the previous statistics, momenta and modes come back, so the model is
+    unchanged.
 
     For an ensemble inside a supernet use :func:`recalibrated_paths`: two
     paths sharing weights would otherwise share (and mix) statistics.
