@@ -18,6 +18,8 @@ missing). Prints one JSON object:
   supernet seeds;
 * ``noise_ceiling_tau``: Kendall tau between two standalone seeds (what a
   perfect proxy could reach against noisy ground truth), with ``_ci95``;
+  ``single_run_tau``: one standalone seed against the mean of the others
+  (averaged over seeds), the standalone proxy's tau on averaged truth;
 * ``rows``: the same figures per row, with ``kendall_tau_per_seed`` (the
   spread of a single supernet run) and, per supernet seed, the share of the
   ensembles left in its shrunk space and its last reference-ensemble val
@@ -185,6 +187,13 @@ def main() -> None:
                 lambda idx: kendall_tau([first[i] for i in idx],
                                         [second[i] for i in idx]),
                 len(first)))
+        # One standalone run as the proxy, against the mean of the others:
+        # what a supernet's tau compares with on the same kind of truth.
+        rest = [[statistics.mean(s[:i] + s[i + 1:]) for s in seeds]
+                for i in range(args.seeds)]
+        ceiling['single_run_tau'] = statistics.mean(
+            kendall_tau([s[i] for s in seeds], rest[i])
+            for i in range(args.seeds))
     plot_file = args.out_dir / f'ranking_{tag}.png'
     plot(rows, truth, plot_file)
     head = rows[0]
