@@ -53,13 +53,17 @@ METRICS = dict(diversity='neas_mm.DiversityMetric',
                accuracy='neas_mm.AccuracyMetric')
 
 
-def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path) -> None:
+def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
+         ncols: int) -> None:
+    """One panel per row, ``ncols`` panels (shrink metrics) a line."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, len(rows), figsize=(4.2 * len(rows), 3.8),
+    nrows = -(-len(rows) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols,
+                                                    3.8 * nrows),
                              squeeze=False)
-    for ax, row in zip(axes[0], rows):
+    for ax, row in zip(axes.flat, rows):
         for seed, scores in enumerate(row['scores']):
             ax.scatter([100 * t for t in truth], [100 * s for s in scores],
                        s=18, label=f'supernet seed {seed}')
@@ -195,7 +199,7 @@ def main() -> None:
             kendall_tau([s[i] for s in seeds], rest[i])
             for i in range(args.seeds))
     plot_file = args.out_dir / f'ranking_{tag}.png'
-    plot(rows, truth, plot_file)
+    plot(rows, truth, plot_file, ncols=len(args.rows))
     head = rows[0]
     print(json.dumps(dict(
         **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
