@@ -77,11 +77,23 @@ def save_preview(cls_root: Path, det_root: Path, out: Path) -> None:
     plt.close(fig)
 
 
-def run_tool(*args: str) -> None:
-    """Run one of the project's tools, streaming its output."""
+def run_tool(log: Path, *args: str) -> None:
+    """Run one of the project's tools, its full output in ``log``; on
+    failure the log's tail is printed and the demo stops."""
     cmd = [sys.executable, *args]
-    print('  $ ' + ' '.join(cmd), flush=True)
-    subprocess.run(cmd, check=True, cwd=REPO)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f'  $ {Path(args[0]).relative_to(REPO)} ... (log: {log})',
+          flush=True)
+    start = time.time()
+    with log.open('w') as out:
+        done = subprocess.run(cmd, cwd=REPO, stdout=out,
+                              stderr=subprocess.STDOUT)
+    if done.returncode != 0:
+        tail = log.read_text().splitlines()[-30:]
+        print('\n'.join('    ' + line for line in tail), file=sys.stderr)
+        raise SystemExit(f'{" ".join(cmd)} failed ({done.returncode}); '
+                         f'full log: {log}')
+    print(f'    done in {time.time() - start:.0f} s', flush=True)
 
 
 def last_scalars(work_dir: Path, key: str) -> list:
@@ -99,7 +111,8 @@ def phase_supernet(args: argparse.Namespace) -> dict:
     print('== phase 1: K-path supernet training with diversity-guided '
           'shrinking', flush=True)
     work_dir = args.work_dir / 'supernet'
-    run_tool(str(REPO / 'tools' / 'train.py'),
+    run_tool(args.work_dir / 'logs' / 'supernet_train.log',
+             str(REPO / 'tools' / 'train.py'),
              str(REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'),
              '--work-dir', str(work_dir), '--resume', '--cfg-options',
              f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
@@ -127,7 +140,8 @@ def phase_search(args: argparse.Namespace) -> dict:
     data = [f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
             f'val_dataloader.dataset.data_root={args.data_root}/digits_cls']
     for mode in ('random', 'evolution'):  # evolution last: its best_arch
-        run_tool(str(REPO / 'tools' / 'search.py'),
+        run_tool(args.work_dir / 'logs' / f'search_{mode}.log',
+                 str(REPO / 'tools' / 'search.py'),
                  str(REPO / 'configs' / 'neas' / 'neas_search_k2_digits.py'),
                  checkpoint, '--work-dir', str(work_dir), '--resume',
                  '--cfg-options', f'train_cfg.mode={mode}', *data)
@@ -157,13 +171,15 @@ def phase_retrain(args: argparse.Namespace, best_arch: str) -> dict:
     print('== phase 3: retrain the searched ensemble (mmpretrain)',
           flush=True)
     work_dir = args.work_dir / 'retrain'
-    run_tool(str(REPO / 'tools' / 'train.py'),
+    run_tool(args.work_dir / 'logs' / 'retrain_train.log',
+             str(REPO / 'tools' / 'train.py'),
              str(REPO / 'configs' / 'neas' / 'neas_retrain_digits.py'),
              '--work-dir', str(work_dir), '--resume', '--cfg-options',
              f'model.backbone.arch={best_arch}',
              *data_options(args, 'digits_cls')[:2])
     weights = work_dir / 'retrained.pth'
-    run_tool(str(REPO / 'tools' / 'model_converters' / 'publish_model.py'),
+    run_tool(args.work_dir / 'logs' / 'retrain_publish.log',
+             str(REPO / 'tools' / 'model_converters' / 'publish_model.py'),
              final_checkpoint(work_dir), str(weights))
     accuracy = last_scalars(work_dir, 'accuracy/top1')
     print(f'  retrained ensemble top-1 (val): {accuracy[-1][1]:.1f}%')
@@ -208,10 +224,12 @@ def phase_detection(args: argparse.Namespace, best_arch: str,
             'annotations/instances_val2017.json',
             f'test_evaluator.ann_file={args.data_root}/digits_det/'
             'annotations/instances_val2017.json'] + extra
-        run_tool(str(REPO / 'tools' / 'train.py'), config, '--work-dir',
+        run_tool(args.work_dir / 'logs' / f'{name}_train.log',
+                 str(REPO / 'tools' / 'train.py'), config, '--work-dir',
                  str(work_dir), '--resume', '--cfg-options', *options)
         metrics = work_dir / 'test_metrics.json'
-        run_tool(str(REPO / 'tools' / 'test.py'), config,
+        run_tool(args.work_dir / 'logs' / f'{name}_test.log',
+                 str(REPO / 'tools' / 'test.py'), config,
                  final_checkpoint(work_dir), '--work-dir', str(work_dir),
                  '--out-json', str(metrics), '--cfg-options', *options)
         scores = json.loads(metrics.read_text())
