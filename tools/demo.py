@@ -24,6 +24,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,8 @@ from neas_mm.datasets import (DIGIT_CLASSES, prepare_digits_classification,
                               prepare_digits_detection)
 
 REPO = Path(__file__).resolve().parents[1]
+# mmengine and mmdet still import pkg_resources; the report stays readable.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 
 
 def parse_args() -> argparse.Namespace:
