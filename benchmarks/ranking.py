@@ -44,6 +44,7 @@ from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log, set_up
 from neas_mm.search import (bootstrap_interval, kendall_tau,
                             rank_agreement_over_seeds)
+from bench_args import add_calib_option, benchmark_parser
 from supernet_runs import (REPO, last_val_accuracy, load_supernet,
                            train_supernet)
 
@@ -128,12 +129,10 @@ def ranking_row(metric: str, operators: str, args: argparse.Namespace,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--quick', action='store_true',
-                        help='6 ensembles, 200 standalone steps, 1 '
-                        'supernet epoch, rows diversity and none')
+    parser = benchmark_parser(
+        __doc__, '6 ensembles, 200 standalone steps, 1 supernet epoch, '
+        'rows diversity and none with entangled operators, 1 supernet seed',
+        REPO / 'data' / 'cluttered_digits')
     parser.add_argument('--archs', type=int, default=16)
     parser.add_argument('--seeds', type=int, default=2)
     parser.add_argument('--steps', type=int, default=600,
@@ -151,13 +150,7 @@ def main() -> None:
     parser.add_argument('--supernet-seeds', type=int, default=2,
                         help='supernets trained per row (seeds 0..n-1); '
                         'figures are means over them')
-    parser.add_argument('--calib', type=int, default=256,
-                        help='train images for BN recalibration')
-    parser.add_argument('--data-root', type=Path,
-                        default=REPO / 'data' / 'cluttered_digits')
-    parser.add_argument('--out-dir', type=Path,
-                        default=REPO / 'work_dirs' / 'benchmarks')
-    parser.add_argument('--threads', type=int, default=2)
+    add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
         args.archs, args.steps, args.epochs = 6, 200, 1

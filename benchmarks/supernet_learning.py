@@ -16,7 +16,6 @@ a histogram of the per-ensemble accuracies goes to ``--out-dir``.
 
 Run: ``.venv/bin/python benchmarks/supernet_learning.py [--quick]``.
 """
-import argparse
 import json
 import random
 import statistics
@@ -30,6 +29,7 @@ from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.evaluation.image_tensors import load_image_split
 from neas_mm.search import bootstrap_interval
+from bench_args import add_calib_option, benchmark_parser
 from supernet_runs import (REPO, last_val_accuracy, load_supernet,
                            train_seconds, train_supernet)
 
@@ -66,23 +66,14 @@ def plot(rows, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--quick', action='store_true',
-                        help='8 epochs, 8 ensembles')
+    parser = benchmark_parser(__doc__, '8 epochs, 8 ensembles',
+                              REPO / 'data' / 'digits_cls')
     parser.add_argument('--epochs', type=int, default=30,
                         help="supernet epochs (the config's budget)")
     parser.add_argument('--archs', type=int, default=20)
     parser.add_argument('--operators', nargs='+', choices=OPERATORS,
                         default=list(OPERATORS))
-    parser.add_argument('--calib', type=int, default=256,
-                        help='train images for BN recalibration')
-    parser.add_argument('--data-root', type=Path,
-                        default=REPO / 'data' / 'digits_cls')
-    parser.add_argument('--out-dir', type=Path,
-                        default=REPO / 'work_dirs' / 'benchmarks')
-    parser.add_argument('--threads', type=int, default=2)
+    add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
         args.epochs, args.archs = 8, 8

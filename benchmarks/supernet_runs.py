@@ -12,8 +12,8 @@ from mmengine.config import Config
 from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.registry import MODELS
+from bench_args import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def train_supernet(config: Path, work_dir: Path, epochs: int,

@@ -26,7 +26,6 @@ A plot of val accuracy vs MACs with seed error bars goes to ``--out-dir``.
 
 Run: ``.venv/bin/python benchmarks/task_spread.py [--quick]``.
 """
-import argparse
 import dataclasses
 import json
 import statistics
@@ -37,8 +36,8 @@ import torch
 
 from neas_mm.evaluation.ground_truth_setup import set_up
 from neas_mm.search import bootstrap_interval, kendall_tau, spearman_rho
+from bench_args import REPO, benchmark_parser
 
-REPO = Path(__file__).resolve().parents[1]
 MODEL_CONFIG = REPO / 'configs' / '_base_' / 'models' / \
     'neas_supernet_k2_digits.py'
 
@@ -94,25 +93,14 @@ def plot(archs: List[Dict[str, Any]], out: Path, title: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split('\n')[0],
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument('--quick', action='store_true',
-                        help='4 architectures, 2 seeds, 200 steps')
+    parser = benchmark_parser(__doc__, '4 architectures, 2 seeds, 200 steps',
+                              REPO / 'data' / 'cluttered_digits')
     parser.add_argument('--archs', type=int, default=16)
     parser.add_argument('--seeds', type=int, default=3)
     parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per ensemble')
-    parser.add_argument('--data-root', type=Path,
-                        default=REPO / 'data' / 'cluttered_digits',
-                        help='the task folder (prepared with defaults if '
-                        'missing)')
     parser.add_argument('--model-config', type=Path, default=MODEL_CONFIG,
                         help='supernet config giving widths and the space')
-    parser.add_argument('--out-dir', type=Path,
-                        default=REPO / 'work_dirs' / 'benchmarks',
-                        help='cache and plot folder')
-    parser.add_argument('--threads', type=int, default=2)
     args = parser.parse_args()
     if args.quick:
         args.archs, args.seeds, args.steps = 4, 2, 200
