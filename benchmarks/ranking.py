@@ -28,7 +28,7 @@ missing). Prints one JSON object:
   per seed and the supernet ``scores`` per row (one per supernet seed).
 
 A scatter plot (supernet score vs standalone accuracy, one panel per row)
-goes to ``--out-dir``.
+and the JSON (``ranking_{full,quick}.json``) go to ``--out-dir``.
 
 Run: ``.venv/bin/python benchmarks/ranking.py [--quick]``.
 """
@@ -194,7 +194,7 @@ def main() -> None:
     plot_file = args.out_dir / f'ranking_{tag}.png'
     plot(rows, truth, plot_file, ncols=len(args.rows))
     head = rows[0]
-    print(json.dumps(dict(
+    result = json.dumps(dict(
         **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                 'spearman_rho', 'spearman_rho_ci95',
                                 'top_k_overlap', 'top_k',
@@ -208,7 +208,10 @@ def main() -> None:
         settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
                       supernet_seeds=args.supernet_seeds,
                       supernet_epochs=args.epochs, calib=args.calib,
-                      task=setup.task), plot=str(plot_file))))
+                      task=setup.task), plot=str(plot_file)))
+    # Also kept beside the plot (the demo's summary reads the full one).
+    (args.out_dir / f'ranking_{tag}.json').write_text(result + '\n')
+    print(result)
 
 
 if __name__ == '__main__':

@@ -245,6 +245,27 @@ def phase_detection(args: argparse.Namespace, best_arch: str,
     return results
 
 
+def print_ranking() -> None:
+    """The supernet's measured ranking quality (Kendall tau against
+    standalone training), from the last full run of benchmarks/ranking.py:
+    its ground truth takes too long for the demo, and on the digits every
+    ensemble scores 97-99%, too close to rank."""
+    result = REPO / 'work_dirs' / 'benchmarks' / 'ranking_full.json'
+    if not result.is_file():
+        print('  supernet ranking (Kendall tau vs standalone): not measured '
+              'on this machine yet; benchmarks/ranking.py measures it on the '
+              'cluttered task (--quick: ~6 min)')
+        return
+    d = json.loads(result.read_text())
+    lo, hi = d['kendall_tau_ci95']
+    when = time.strftime('%Y-%m-%d', time.localtime(result.stat().st_mtime))
+    single = d.get('single_run_tau') or float('nan')
+    print(f'  supernet ranking, Kendall tau vs standalone: '
+          f'{d["kendall_tau"]:.2f} [{lo:.2f}, {hi:.2f}] '
+          f'({d["rows"][0]["name"]}; one standalone run: {single:.2f}; '
+          f'benchmarks/ranking.py on the cluttered task, {when})')
+
+
 def main() -> None:
     args = parse_args()
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -289,6 +310,7 @@ def main() -> None:
     print(f'  RetinaNet COCO mAP: NEAS {neas["map"]:.3f} '
           f'({neas["macs"]:.1f}M backbone MACs) vs MobileNetV2 '
           f'{mbv2["map"]:.3f} ({mbv2["macs"]:.1f}M)')
+    print_ranking()
     print('  plots: ' + ', '.join([str(preview)] + summary['plots'] +
                                   search['plots']))
     print(f'== demo finished in {time.time() - start:.1f} s')
