@@ -44,9 +44,10 @@ from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log, set_up
 from neas_mm.search import (bootstrap_interval, kendall_tau,
                             rank_agreement_over_seeds)
-from bench_args import add_calib_option, benchmark_parser
-from supernet_runs import (REPO, last_val_accuracy, load_supernet,
-                           train_supernet)
+from bench_common.args import add_calib_option, benchmark_parser
+from bench_common.figures import new_figure, save_figure
+from bench_common.supernet_runs import (REPO, last_val_accuracy,
+                                        load_supernet, train_supernet)
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
 METRICS = dict(diversity='neas_mm.DiversityMetric',
@@ -57,13 +58,8 @@ METRICS = dict(diversity='neas_mm.DiversityMetric',
 def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
          ncols: int) -> None:
     """One panel per row, ``ncols`` panels (shrink metrics) a line."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
     nrows = -(-len(rows) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols,
-                                                    3.8 * nrows),
-                             squeeze=False)
+    fig, axes = new_figure(nrows, ncols, (4.2 * ncols, 3.8 * nrows))
     for ax, row in zip(axes.flat, rows):
         for seed, scores in enumerate(row['scores']):
             ax.scatter([100 * t for t in truth], [100 * s for s in scores],
@@ -75,9 +71,7 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
         ax.set_xlabel('standalone val top-1 (%), mean over seeds')
         ax.set_ylabel('supernet search top-1 (%)')
         ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save_figure(fig, out)
 
 
 def supernet_scores(metric: str, operators: str, seed: int,

@@ -5,8 +5,9 @@ prints one JSON object: candidates scored per second, and the share of the
 search's time spent outside candidate evaluation (sampling, FLOPs lookup,
 bookkeeping, state saving). Goal: that share under 5 %.
 
-Run: ``.venv/bin/python benchmarks/search_throughput.py CHECKPOINT``
-(e.g. work_dirs/demo/supernet/epoch_30.pth after ``make demo``).
+Run: ``.venv/bin/python benchmarks/search_throughput.py CHECKPOINT
+[--quick]`` (CHECKPOINT e.g. work_dirs/demo/supernet/epoch_30.pth after
+``make demo``; quick: one generation of 8 candidates).
 """
 import argparse
 import json
@@ -27,11 +28,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('checkpoint', help='digits supernet checkpoint')
     parser.add_argument('--generations', type=int, default=4)
+    parser.add_argument('--quick', action='store_true',
+                        help='one generation of 8 candidates')
     args = parser.parse_args()
     cfg = Config.fromfile(str(CONFIG))
     cfg.work_dir = tempfile.mkdtemp()
     cfg.load_from = str(Path(args.checkpoint).resolve())
     cfg.train_cfg.max_generations = args.generations
+    if args.quick:
+        cfg.train_cfg.update(max_generations=1, population_size=8, top_k=2,
+                             num_mutation=4, num_crossover=4)
     runner = Runner.from_cfg(cfg)
     loop = runner.train_loop
     score, spent = loop.score, []

@@ -29,29 +29,19 @@ from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.evaluation.image_tensors import load_image_split
 from neas_mm.search import bootstrap_interval
-from bench_args import add_calib_option, benchmark_parser
-from supernet_runs import (REPO, last_val_accuracy, load_supernet,
-                           train_seconds, train_supernet)
+from bench_common.args import add_calib_option, benchmark_parser
+from bench_common.figures import new_figure, save_figure
+from bench_common.supernet_runs import (REPO, last_train_accuracy,
+                                        last_val_accuracy, load_supernet,
+                                        train_seconds, train_supernet)
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'
 OPERATORS = ('independent', 'entangled')
 
 
-def last_train_accuracy(work_dir: Path) -> float:
-    values = []
-    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
-        for line in log_file.read_text().splitlines():
-            record = json.loads(line)
-            if 'accuracy' in record and 'loss' in record:
-                values.append(record['accuracy'] / 100)
-    return values[-1] if values else float('nan')
-
-
 def plot(rows, out: Path) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 3.6))
+    fig, axes = new_figure()
+    ax = axes[0, 0]
     for row in rows:
         ax.hist([100 * a for a in row['accs']], bins=20, range=(0, 100),
                 alpha=0.6, label=f'{row["operators"]}: mean '
@@ -60,9 +50,7 @@ def plot(rows, out: Path) -> None:
     ax.set_xlabel('val top-1 (%) of a random ensemble, supernet weights')
     ax.set_ylabel('ensembles')
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save_figure(fig, out)
 
 
 def main() -> None:

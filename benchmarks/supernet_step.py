@@ -9,7 +9,8 @@ Prints one JSON object:
   digits demo's settings;
 * ``step_ms_by_k`` (K = 1, 2, 3) and ``step_ms_by_split``.
 
-Run: ``.venv/bin/python benchmarks/supernet_step.py [--archs 20]``.
+Run: ``.venv/bin/python benchmarks/supernet_step.py [--quick]
+[--operators independent]``.
 """
 import argparse
 import json
@@ -45,6 +46,11 @@ def step_time(forward, params, x, y, repeats):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--quick', action='store_true',
+                        help='4 ensembles, 2 repeats')
+    parser.add_argument('--operators', default='entangled',
+                        choices=['entangled', 'independent'],
+                        help="the supernet's operator weights")
     parser.add_argument('--archs', type=int, default=20)
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--batch', type=int, default=64)
@@ -52,6 +58,8 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=0,
                         help='torch threads (0: leave the default)')
     args = parser.parse_args()
+    if args.quick:
+        args.archs, args.repeats = 4, 2
     if args.threads:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -59,7 +67,8 @@ def main() -> None:
     y = torch.randint(0, 10, (args.batch, ))
     rng = random.Random(0)
 
-    supernet = NEASSupernet(num_paths=2, **DEMO).train()
+    supernet = NEASSupernet(num_paths=2, operators=args.operators,
+                            **DEMO).train()
     space = supernet.default_space(SPLIT_RANGE)
     static_kwargs = {k: DEMO[k] for k in ('widen_factor', 'tail_channels',
                                           'feature_channels')}
@@ -85,7 +94,8 @@ def main() -> None:
 
     by_k = {}
     for k in (1, 2, 3):
-        net = NEASSupernet(num_paths=k, **DEMO).train()
+        net = NEASSupernet(num_paths=k, operators=args.operators,
+                           **DEMO).train()
         k_space = net.default_space(SPLIT_RANGE)
         archs = [k_space.sample(rng, split=7) for _ in range(5)]
         by_k[k] = round(1e3 * statistics.mean(
@@ -100,7 +110,8 @@ def main() -> None:
             for a in archs), 2)
 
     print(json.dumps(dict(
-        settings=dict(DEMO, split_range=SPLIT_RANGE, batch=args.batch,
+        settings=dict(DEMO, operators=args.operators,
+                      split_range=SPLIT_RANGE, batch=args.batch,
                       input_size=args.size, archs=args.archs,
                       threads=torch.get_num_threads()),
         supernet_step_ms=round(1e3 * super_total / args.archs, 2),

@@ -36,7 +36,8 @@ import torch
 
 from neas_mm.evaluation.ground_truth_setup import set_up
 from neas_mm.search import bootstrap_interval, kendall_tau, spearman_rho
-from bench_args import REPO, benchmark_parser
+from bench_common.args import REPO, benchmark_parser
+from bench_common.figures import new_figure, save_figure
 
 MODEL_CONFIG = REPO / 'configs' / '_base_' / 'models' / \
     'neas_supernet_k2_digits.py'
@@ -71,14 +72,12 @@ def summarise(archs: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def plot(archs: List[Dict[str, Any]], out: Path, title: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
     macs = [a['flops'] / 1e6 for a in archs]
     means = [100 * statistics.mean(a['val']) for a in archs]
     stds = [100 * statistics.stdev(a['val']) if len(a['val']) > 1 else 0
             for a in archs]
-    fig, ax = plt.subplots(figsize=(6.5, 4.2))
+    fig, axes = new_figure(figsize=(6.5, 4.2))
+    ax = axes[0, 0]
     ax.errorbar(macs, means, yerr=stds, fmt='o', capsize=3)
     for a, x, y in zip(archs, macs, means):
         ax.annotate(f's{a["arch_list"][0]}', (x, y), fontsize=7,
@@ -87,9 +86,7 @@ def plot(archs: List[Dict[str, Any]], out: Path, title: str) -> None:
     ax.set_ylabel('standalone val top-1 (%), mean +- std over seeds')
     ax.set_title(title, fontsize=9)
     ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
+    save_figure(fig, out)
 
 
 def main() -> None:

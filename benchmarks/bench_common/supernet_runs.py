@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import List, Sequence
 
 import torch
 from mmengine.config import Config
@@ -12,7 +12,7 @@ from mmengine.config import Config
 from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.registry import MODELS
-from bench_args import REPO
+from .args import REPO
 
 
 
@@ -50,26 +50,35 @@ def load_supernet(config: Path, checkpoint: Path,
     return model.eval()
 
 
-def last_val_accuracy(work_dir: Path) -> float:
-    """The last ``accuracy/top1`` the Runner logged (fraction)."""
-    values = []
+def logged_records(work_dir: Path, key: str) -> List[dict]:
+    """Every record the Runner logged (``vis_data/scalars.json``) that
+    holds ``key``, in order."""
+    records = []
     for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
         for line in log_file.read_text().splitlines():
             record = json.loads(line)
-            if 'accuracy/top1' in record:
-                values.append(record['accuracy/top1'] / 100)
-    return values[-1] if values else float('nan')
+            if key in record:
+                records.append(record)
+    return records
+
+
+def last_val_accuracy(work_dir: Path) -> float:
+    """The last ``accuracy/top1`` the Runner logged (fraction)."""
+    values = logged_records(work_dir, 'accuracy/top1')
+    return values[-1]['accuracy/top1'] / 100 if values else float('nan')
+
+
+def last_train_accuracy(work_dir: Path) -> float:
+    """The last training-batch accuracy the Runner logged (fraction)."""
+    values = [r for r in logged_records(work_dir, 'accuracy') if 'loss' in r]
+    return values[-1]['accuracy'] / 100 if values else float('nan')
 
 
 def train_seconds(work_dir: Path) -> float:
-    """Wall time of the training iterations the Runner logged (sum of the
-    logged ``time`` per iteration, times the logging interval)."""
+    """Wall time of the training iterations the Runner logged (the logged
+    ``time`` per iteration times the iterations since the last record)."""
     total, prev = 0.0, 0
-    for log_file in sorted(work_dir.glob('*/vis_data/scalars.json')):
-        for line in log_file.read_text().splitlines():
-            record = json.loads(line)
-            if 'time' in record and 'iter' in record and \
-                    'loss' in record:
-                total += record['time'] * (record['iter'] - prev)
-                prev = record['iter']
+    for record in logged_records(work_dir, 'loss'):
+        total += record['time'] * (record['iter'] - prev)
+        prev = record['iter']
     return total

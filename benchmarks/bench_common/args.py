@@ -2,7 +2,7 @@
 import argparse
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def benchmark_parser(doc: str, quick_help: str,
