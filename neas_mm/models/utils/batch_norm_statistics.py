@@ -93,14 +93,20 @@ def recalibrated_paths(model: nn.Module, backbone: nn.Module,
     batches = list(batches)
     outer, backbone.path_bn_stats = backbone.path_bn_stats, None
     with preserved_bn_state(model):
+        # The shared layers run once; their statistics go into path 0's
+        # snapshot (the supernet loads it before the shared layers).
+        _reset_for_calibration(model)
+        with torch.no_grad():
+            shared = [backbone.forward_shared(x, arch) for x in batches]
         stats = []
         for path in range(arch.num_paths):
-            _reset_for_calibration(model)
+            if path:
+                _reset_for_calibration(model)
             with torch.no_grad():
-                for inputs in batches:
-                    shared = backbone.forward_shared(inputs, arch)
-                    backbone.forward_path(shared, arch, path)
+                for features in shared:
+                    backbone.forward_path(features, arch, path)
             stats.append(bn_stats(backbone))
+        load_bn_stats(backbone, stats[0])  # the shared layers' in place
         model.eval()
         backbone.path_bn_stats = (arch, stats)
         try:
