@@ -253,7 +253,7 @@ def print_ranking() -> None:
     result = REPO / 'work_dirs' / 'benchmarks' / 'ranking_full.json'
     if not result.is_file():
         print('  supernet ranking (Kendall tau vs standalone): not measured '
-              'on this machine yet; benchmarks/ranking.py measures it on the '
+              'in this checkout yet; benchmarks/ranking.py measures it on the '
               'cluttered task (--quick: ~6 min)')
         return
     d = json.loads(result.read_text())
