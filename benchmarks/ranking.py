@@ -85,8 +85,9 @@ def supernet_scores(metric: str, operators: str, seed: int,
         [f'custom_hooks.0.metric.type={METRICS[metric]}',
          f'model.backbone.operators={operators}',
          f'randomness.seed={seed}', f'model.sampler.seed={seed}',
-         f'train_dataloader.dataset.data_root={args.data_root}',
-         f'val_dataloader.dataset.data_root={args.data_root}'])
+         *[f'{key}.dataset.data_root={args.data_root}'
+           for key in ('train_dataloader', 'val_dataloader',
+                       'search_dataloader')]])
     model = load_supernet(CONFIG, checkpoint, operators)
     scorer = SupernetScorer(model, calib, setup.splits['search'])
     scores = []

@@ -81,8 +81,9 @@ def main() -> None:
         checkpoint = train_supernet(
             CONFIG, work_dir, args.epochs,
             [f'model.backbone.operators={operators}',
-             f'train_dataloader.dataset.data_root={args.data_root}',
-             f'val_dataloader.dataset.data_root={args.data_root}'])
+             *[f'{key}.dataset.data_root={args.data_root}'
+               for key in ('train_dataloader', 'val_dataloader',
+                           'search_dataloader')]])
         model = load_supernet(CONFIG, checkpoint, operators)
         # The full space (not the shrunk one), the same draws per row.
         space = model.backbone.default_space(model.space.split_range)

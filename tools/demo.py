@@ -118,8 +118,9 @@ def phase_supernet(args: argparse.Namespace) -> dict:
              str(REPO / 'tools' / 'train.py'),
              str(REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'),
              '--work-dir', str(work_dir), '--resume', '--cfg-options',
-             f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
-             f'val_dataloader.dataset.data_root={args.data_root}/digits_cls')
+             *[f'{key}.dataset.data_root={args.data_root}/digits_cls'
+               for key in ('train_dataloader', 'val_dataloader',
+                           'search_dataloader')])
     history = json.loads((work_dir / 'shrink_history.json').read_text())
     accuracy = last_scalars(work_dir, 'accuracy/top1')
     for record in history:

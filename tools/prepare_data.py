@@ -37,6 +37,9 @@ def parse_args() -> argparse.Namespace:
                         help='classification image side in px')
     parser.add_argument('--cls-val-fraction', type=float, default=0.2,
                         help='share of each class held out as val')
+    parser.add_argument('--cls-search-fraction', type=float, default=0.15,
+                        help='share of each class held out as search (what '
+                        'shrinking scores ensembles on)')
     parser.add_argument('--clutter-images', type=int, nargs=3,
                         metavar=('TRAIN', 'SEARCH', 'VAL'),
                         help='cluttered-digits images per split (default: '
@@ -102,7 +105,8 @@ def main() -> None:
     if args.only in ('cls', 'all'):
         summary['digits_cls'] = prepare_digits_classification(
             args.data_root / 'digits_cls', image_size=args.cls_size,
-            val_fraction=args.cls_val_fraction, seed=args.seed,
+            val_fraction=args.cls_val_fraction,
+            search_fraction=args.cls_search_fraction, seed=args.seed,
             force=args.force)
         print(describe(args.data_root / 'digits_cls'))
     if args.only in ('cluttered', 'all'):

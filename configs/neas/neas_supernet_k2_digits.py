@@ -13,12 +13,13 @@ param_scheduler = dict(end=30)
 train_cfg = dict(max_epochs=30, val_interval=5)
 
 # Layers 4..9 can split: 3 x 30 + 3 x 42 = 216 combinations; the space
-# shrinks every 5 epochs by 20 down to 96, scored by the diversity metric.
+# shrinks every 5 epochs by 20 down to 96 (epochs 5..25, each followed by
+# training), scored by the diversity metric on the `search` split.
 custom_hooks = [
     dict(type='neas_mm.DiversityShrinkHook', interval=5, threshold=96,
          num_drop=20, num_samples=20,
-         metric=dict(type='neas_mm.DiversityMetric', beta=0.05),
-         holdout_size=256, holdout_batch_size=128)
+         metric=dict(type='neas_mm.DiversityMetric'),
+         score_size=256, score_batch_size=128)
 ]
 default_hooks = dict(logger=dict(interval=10))
 auto_scale_lr = dict(base_batch_size=64)

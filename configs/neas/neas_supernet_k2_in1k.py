@@ -8,12 +8,16 @@ _base_ = [
 ]
 
 # Diversity-guided shrinking (Algorithm 1): every 20 epochs drop the 20
-# lowest-scored combinations, beta = 1e-3. Layers 9..19 can split and hold
+# lowest-scored combinations. Layers 9..19 can split and hold
 # 9 x 42 + 2 x 30 = 438 combinations; a threshold of 338 gives the 5 shrinks
-# at epochs 20..100.
+# at epochs 20..100, each followed by training. The paper's beta (1e-3)
+# scaled distances between raw feature maps; the hook compares the paths'
+# class probabilities, so beta is set from their median distance ('auto').
+# Ensembles are scored on `search_dataloader` (train images held out of
+# meta/train.txt; see imagenet_bs128.py).
 custom_hooks = [
     dict(type='neas_mm.DiversityShrinkHook', interval=20, threshold=338,
          num_drop=20, num_samples=100,
-         metric=dict(type='neas_mm.DiversityMetric', beta=1e-3),
-         holdout_size=1000, holdout_batch_size=125)
+         metric=dict(type='neas_mm.DiversityMetric', beta='auto'),
+         score_size=1000, score_batch_size=125)
 ]

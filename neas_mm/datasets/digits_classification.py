@@ -3,9 +3,12 @@
 Layout written under ``root`` (mmpretrain's ``CustomDataset`` and ``ImageNet``
 layout, class folders plus annotation lists)::
 
-    root/train/<class>/<index>.png     root/val/<class>/<index>.png
-    root/meta/train.txt   root/meta/val.txt   (lines "<class>/<file> <label>")
+    root/{train,search,val}/<class>/<index>.png
+    root/meta/{train,search,val}.txt   (lines "<class>/<file> <label>")
     root/meta/classes.txt
+
+``train`` is trained on; ``search`` (disjoint from train) is what shrinking
+scores candidate ensembles on; ``val`` is for reported figures.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
@@ -34,23 +37,27 @@ def digit_to_rgb(image: np.ndarray, size: int) -> np.ndarray:
     return np.repeat(np.asarray(gray)[:, :, None], 3, axis=2)
 
 
-def _split(labels: np.ndarray, val_fraction: float,
-           seed: int) -> Tuple[List[int], List[int]]:
-    """Stratified split: the same share of every class goes to val."""
+def _split(labels: np.ndarray, val_fraction: float, search_fraction: float,
+           seed: int) -> Tuple[List[int], List[int], List[int]]:
+    """Stratified split: the same share of every class goes to val, then
+    to search (the val draw is the same whatever ``search_fraction``)."""
     rng = np.random.RandomState(seed)
-    train, val = [], []
+    train, search, val = [], [], []
     for label in range(len(DIGIT_CLASSES)):
         idx = np.flatnonzero(labels == label)
         rng.shuffle(idx)
         num_val = int(round(len(idx) * val_fraction))
+        num_search = int(round(len(idx) * search_fraction))
         val.extend(idx[:num_val].tolist())
-        train.extend(idx[num_val:].tolist())
-    return sorted(train), sorted(val)
+        search.extend(idx[num_val:num_val + num_search].tolist())
+        train.extend(idx[num_val + num_search:].tolist())
+    return sorted(train), sorted(search), sorted(val)
 
 
 def prepare_digits_classification(root: str,
                                   image_size: int = 32,
                                   val_fraction: float = 0.2,
+                                  search_fraction: float = 0.15,
                                   max_per_split: int = 0,
                                   seed: int = 0,
                                   force: bool = False) -> Dict[str, Any]:
@@ -60,6 +67,8 @@ def prepare_digits_classification(root: str,
         root: Output folder.
         image_size: Side of the written square images, in pixels (>= 8).
         val_fraction: Share of each class held out as ``val``, in (0, 1).
+        search_fraction: Share of each class held out as ``search``, in
+            (0, 1), with ``val_fraction + search_fraction < 1``.
         max_per_split: Keep at most this many images per split (0: all).
         seed: Seed of the split.
         force: Rebuild even if a complete folder exists.
@@ -72,21 +81,28 @@ def prepare_digits_classification(root: str,
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(
             f'val_fraction must be in (0, 1), got {val_fraction!r}')
+    if not 0.0 < search_fraction < 1.0 - val_fraction:
+        raise ValueError(
+            f'search_fraction must be in (0, 1 - val_fraction = '
+            f'{1.0 - val_fraction:g}), got {search_fraction!r}')
     if max_per_split < 0:
         raise ValueError(f'max_per_split must be >= 0, got {max_per_split!r}')
     params = dict(kind='digits_classification', image_size=image_size,
-                  val_fraction=val_fraction, max_per_split=max_per_split,
+                  val_fraction=val_fraction,
+                  search_fraction=search_fraction, max_per_split=max_per_split,
                   seed=seed)
     images, labels = load_digit_images()
-    train, val = _split(labels, val_fraction, seed)
+    train, search, val = _split(labels, val_fraction, search_fraction, seed)
     if max_per_split:
-        train, val = train[:max_per_split], val[:max_per_split]
+        train, search, val = (train[:max_per_split], search[:max_per_split],
+                              val[:max_per_split])
 
     def write(folder: Path) -> None:
         (folder / 'meta').mkdir()
         (folder / 'meta' / 'classes.txt').write_text(
             '\n'.join(DIGIT_CLASSES) + '\n')
-        for split, indices in (('train', train), ('val', val)):
+        for split, indices in (('train', train), ('search', search),
+                               ('val', val)):
             lines = []
             for index in indices:
                 name = DIGIT_CLASSES[labels[index]]
@@ -101,4 +117,5 @@ def prepare_digits_classification(root: str,
 
     rebuilt = prepare_folder(Path(root), params, write, force=force)
     return dict(root=str(Path(root).resolve()), rebuilt=rebuilt,
-                train=len(train), val=len(val), classes=len(DIGIT_CLASSES))
+                train=len(train), search=len(search), val=len(val),
+                classes=len(DIGIT_CLASSES))

@@ -1,5 +1,6 @@
 """Runner glue: hooks, loops, BN recalibration, plots."""
-from .fixed_subset import fixed_train_subset
+from .fixed_subset import (build_split, fixed_subset, fixed_train_subset,
+                           image_files)
 from .hooks import DiversityShrinkHook, ScheduledDropPathHook
 from .loops import EvolutionSearchLoop
 from .runner_model import runner_model
@@ -7,7 +8,8 @@ from .search_plot import plot_search_history
 from .shrink_plot import plot_shrink_scores
 
 __all__ = [
-    'DiversityShrinkHook', 'EvolutionSearchLoop', 'fixed_train_subset',
+    'build_split', 'DiversityShrinkHook', 'EvolutionSearchLoop',
+    'fixed_subset', 'fixed_train_subset', 'image_files',
     'plot_search_history', 'plot_shrink_scores', 'runner_model',
     'ScheduledDropPathHook'
 ]

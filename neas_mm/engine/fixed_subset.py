@@ -1,7 +1,8 @@
-"""A fixed, preprocessed subset of the training set (validation pipeline)."""
+"""A fixed, preprocessed subset of a data split (validation pipeline)."""
 import copy
 import random
-from typing import Any, List, Tuple
+from pathlib import Path
+from typing import Any, List, Set, Tuple
 
 import torch
 from mmengine.dataset import pseudo_collate
@@ -9,16 +10,26 @@ from mmengine.registry import DATASETS
 from torch import nn
 
 
-def fixed_train_subset(runner: Any, model: nn.Module, size: int,
-                       batch_size: int, seed: int
-                       ) -> List[Tuple[torch.Tensor, torch.Tensor]]:
-    """``size`` training images chosen with ``seed``, loaded with the
-    validation pipeline (no random augmentation) and preprocessed by the
-    model, as (inputs, labels) batches. The same call gives the same
-    batches, in any run."""
-    cfg = copy.deepcopy(runner.cfg.train_dataloader.dataset)
+def build_split(runner: Any, dataloader_key: str) -> Any:
+    """The dataset of ``runner.cfg[dataloader_key]`` with the validation
+    pipeline (no random augmentation)."""
+    cfg = copy.deepcopy(runner.cfg[dataloader_key].dataset)
     cfg.pipeline = copy.deepcopy(runner.cfg.val_dataloader.dataset.pipeline)
-    dataset = DATASETS.build(cfg)
+    return DATASETS.build(cfg)
+
+
+def image_files(dataset: Any) -> Set[str]:
+    """The resolved image paths of a dataset's samples."""
+    return {str(Path(dataset.get_data_info(i)['img_path']).resolve())
+            for i in range(len(dataset))}
+
+
+def fixed_subset(dataset: Any, model: nn.Module, size: int,
+                 batch_size: int, seed: int
+                 ) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+    """``size`` images of ``dataset`` chosen with ``seed``, preprocessed by
+    the model, as (inputs, labels) batches. The same call gives the same
+    batches, in any run."""
     indices = sorted(random.Random(seed).sample(range(len(dataset)),
                                                 min(size, len(dataset))))
     starts = list(range(0, len(indices), batch_size))
@@ -31,3 +42,12 @@ def fixed_train_subset(runner: Any, model: nn.Module, size: int,
         labels = torch.cat([s.gt_label for s in data['data_samples']])
         batches.append((data['inputs'], labels))
     return batches
+
+
+def fixed_train_subset(runner: Any, model: nn.Module, size: int,
+                       batch_size: int, seed: int
+                       ) -> List[Tuple[torch.Tensor, torch.Tensor]]:
+    """``size`` training images chosen with ``seed``, loaded with the
+    validation pipeline, as (inputs, labels) batches (BN calibration)."""
+    return fixed_subset(build_split(runner, 'train_dataloader'), model, size,
+                        batch_size, seed)

@@ -1,23 +1,25 @@
 """Pure algorithm kernels (no Runner): FLOPs table, shrink statistics and
 metrics, the DPP kernel."""
 from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
-                         quality_vector, similarity_matrix)
+                         quality_matrix, quality_vector, similarity_matrix)
 from .flops_table import FlopsTable, count_macs, count_params
 from .metrics import (SHRINK_METRICS, AccuracyMetric, DiversityMetric,
-                      NoneMetric, SENASMetric)
+                      NoneMetric, RandomMetric, SENASMetric)
 from .rank_stats import (bootstrap_interval, kendall_tau, rank_agreement,
                          rank_agreement_over_seeds,
                          spearman_rho, top_k_overlap)
+from .shrink_selection import select_drops
 from .shrink_stats import (EnsembleSample, LayerStatistics,
-                           gather_layer_statistics)
+                           gather_layer_statistics, median_distance)
 from .stratified import stratified_by_flops
 
 __all__ = [
     'FlopsTable', 'count_macs', 'count_params', 'EnsembleSample',
-    'LayerStatistics', 'gather_layer_statistics', 'dpp_kernel',
-    'log_det_scores', 'nearest_psd', 'quality_vector', 'similarity_matrix',
+    'LayerStatistics', 'gather_layer_statistics', 'median_distance',
+    'dpp_kernel', 'log_det_scores', 'nearest_psd', 'quality_matrix',
+    'quality_vector', 'similarity_matrix', 'select_drops',
     'SHRINK_METRICS', 'AccuracyMetric', 'DiversityMetric', 'NoneMetric',
-    'SENASMetric', 'bootstrap_interval', 'kendall_tau', 'rank_agreement',
-    'rank_agreement_over_seeds',
-    'spearman_rho', 'top_k_overlap', 'stratified_by_flops'
+    'RandomMetric', 'SENASMetric', 'bootstrap_interval', 'kendall_tau',
+    'rank_agreement', 'rank_agreement_over_seeds', 'spearman_rho',
+    'top_k_overlap', 'stratified_by_flops'
 ]

@@ -1,5 +1,6 @@
-"""What a shrink step measures: sampled ensembles, their per-path pooled
-features and per-path accuracies on a held-out slice of train."""
+"""What a shrink step measures: sampled ensembles, the distances between
+their paths' outputs in a space the paths share (class probabilities) and
+each path's accuracy, on a split the supernet is not trained on."""
 from dataclasses import dataclass, field
 from typing import Dict, List, Sequence, Tuple
 
@@ -14,8 +15,8 @@ class EnsembleSample:
 
     Args:
         arch: The ensemble architecture.
-        path_distances: (K, K) mean over the held-out images of the L2
-            distance between the paths' pooled features.
+        path_distances: (K, K) mean over the scored images of the L2
+            distance between the paths' outputs (e.g. class probabilities).
         path_accuracies: (K,) top-1 accuracy of each path, in [0, 1].
     """
     arch: EnsembleArch
@@ -36,8 +37,9 @@ class EnsembleSample:
     @classmethod
     def from_features(cls, arch: EnsembleArch, features: Sequence[np.ndarray],
                       correct: Sequence[np.ndarray]) -> 'EnsembleSample':
-        """From per-path pooled features (K arrays of (N, C)) and per-path
-        correctness (K boolean arrays of (N,))."""
+        """From per-path outputs in a common space (K arrays of (N, C), e.g.
+        class probabilities) and per-path correctness (K boolean arrays of
+        (N,))."""
         feats = [np.asarray(f, np.float64) for f in features]
         k = len(feats)
         dist = np.zeros((k, k))
@@ -49,17 +51,31 @@ class EnsembleSample:
         return cls(arch, dist, acc)
 
 
+def median_distance(samples: Sequence[EnsembleSample]) -> float:
+    """Median distance between two different paths over all samples (the
+    scale that ``beta='auto'`` divides by); 1.0 without such pairs."""
+    values = [s.path_distances[p, q] for s in samples
+              for p in range(s.arch.num_paths)
+              for q in range(p + 1, s.arch.num_paths)]
+    positive = [v for v in values if v > 0]
+    return float(np.median(positive)) if positive else 1.0
+
+
 @dataclass
 class LayerStatistics:
-    """Per-operator sums gathered at one layer from many samples.
+    """Per-operator sums gathered at one layer from the samples in which
+    the layer is after the split (the only ones where its combinations are
+    used).
 
     Args:
         ops: The layer's operators, in matrix index order.
         sim_sum: (N, N) sums of exp(-beta * d(p, q)) over every
-            (sample, p, q) with path p using op i and path q using op j.
+            (sample, p != q) with path p using op i and path q using op j.
+            A path's similarity to itself is 1 by definition and is not
+            gathered.
         pair_count: (N, N) number of such terms.
-        acc_sum: (N,) sums of the accuracies of the paths using op i.
-        acc_count: (N,) number of such paths.
+        acc_sum: (K, N) sums of the accuracies of path p when it uses op i.
+        acc_count: (K, N) number of such paths.
     """
     ops: Tuple[str, ...]
     sim_sum: np.ndarray
@@ -71,31 +87,46 @@ class LayerStatistics:
     def __post_init__(self) -> None:
         self.index = {op: i for i, op in enumerate(self.ops)}
 
+    @property
+    def num_observed(self) -> int:
+        """Samples in which the layer was after the split."""
+        return int(self.acc_count[0].sum())
+
 
 def gather_layer_statistics(samples: Sequence[EnsembleSample],
                             layer_ops: Sequence[Sequence[str]],
                             beta: float) -> List[LayerStatistics]:
     """Accumulate the similarity and accuracy sums of every layer.
 
+    A layer contributes only from samples whose split point puts it after
+    the split: where it is shared, every path uses one operator, which says
+    nothing about how its combinations would do.
+
     Args:
-        samples: Measured ensembles.
+        samples: Measured ensembles (all with the same number of paths).
         layer_ops: The operators of each layer (the matrix index order).
         beta: Scale of the distances in exp(-beta * d).
     """
+    k = samples[0].arch.num_paths if samples else 1
     stats = []
-    for m, ops in enumerate(layer_ops):
+    for ops in layer_ops:
         n = len(ops)
         stats.append(LayerStatistics(tuple(ops), np.zeros((n, n)),
-                                     np.zeros((n, n)), np.zeros(n),
-                                     np.zeros(n)))
+                                     np.zeros((n, n)), np.zeros((k, n)),
+                                     np.zeros((k, n))))
     for sample in samples:
+        if sample.arch.num_paths != k:
+            raise ValueError(f'samples mix {k} and {sample.arch.num_paths} '
+                             f'paths')
         sim = np.exp(-beta * sample.path_distances)
-        for m, layer in enumerate(stats):
+        for m in range(sample.arch.split, len(stats)):
+            layer = stats[m]
             idx = [layer.index[op] for op in sample.arch.layer_ops(m)]
             for p, i in enumerate(idx):
-                layer.acc_sum[i] += sample.path_accuracies[p]
-                layer.acc_count[i] += 1
+                layer.acc_sum[p, i] += sample.path_accuracies[p]
+                layer.acc_count[p, i] += 1
                 for q, j in enumerate(idx):
-                    layer.sim_sum[i, j] += sim[p, q]
-                    layer.pair_count[i, j] += 1
+                    if p != q:
+                        layer.sim_sum[i, j] += sim[p, q]
+                        layer.pair_count[i, j] += 1
     return stats

@@ -82,6 +82,7 @@ def test_half_written_folder_is_redone(tmp_path):
 @pytest.mark.parametrize('kwargs, match', [
     (dict(image_size=4), 'image_size'),
     (dict(val_fraction=1.5), 'val_fraction'),
+    (dict(search_fraction=0.9), 'search_fraction'),
     (dict(max_per_split=-1), 'max_per_split'),
 ])
 def test_bad_parameters_are_named(tmp_path, kwargs, match):
@@ -96,6 +97,16 @@ def test_prepare_tool(tmp_path):
          '--data-root', str(tmp_path), '--only', 'cls', '--cls-size', '8'],
         capture_output=True, text=True, check=True).stdout
     summary = json.loads(out.strip().splitlines()[-1])
-    assert summary['digits_cls']['train'] + summary['digits_cls']['val'] \
-        == 1797
-    assert (tmp_path / 'digits_cls' / 'meta' / 'val.txt').is_file()
+    counts = summary['digits_cls']
+    assert counts['train'] + counts['search'] + counts['val'] == 1797
+    assert counts['search'] == pytest.approx(0.15 * 1797, abs=10)
+    # Three disjoint splits: the search split is never trained on.
+    names = {}
+    for split in ('train', 'search', 'val'):
+        lines = (tmp_path / 'digits_cls' / 'meta' / f'{split}.txt'
+                 ).read_text().split()[::2]
+        names[split] = set(lines)
+        assert len(lines) == counts[split]
+    assert not names['train'] & names['search']
+    assert not names['search'] & names['val']
+    assert not names['train'] & names['val']

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from mmengine.config import Config
+from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from neas_mm.engine import DiversityShrinkHook
@@ -30,13 +31,14 @@ def _make_cfg(tiny, work_dir, data_root, epochs, **hook):
         'param_scheduler.end': 4,  # the same lr curve whatever the length
         'train_dataloader.dataset.data_root': str(data_root),
         'val_dataloader.dataset.data_root': str(data_root),
+        'search_dataloader.dataset.data_root': str(data_root),
         'train_dataloader.batch_size': 30,
         'work_dir': str(work_dir),
     })
     # Layers 2..4 can split (split range 2..5): 3 x 30 = 90 combinations.
     cfg.custom_hooks = [dict(type='neas_mm.DiversityShrinkHook',
                              **{**dict(interval=1, threshold=80, num_drop=40,
-                                       num_samples=4, holdout_size=32,
+                                       num_samples=4, score_size=32,
                                        metric='diversity'), **hook})]
     return cfg
 
@@ -49,12 +51,13 @@ def shrink_hook(runner):
 def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
                                                     digits_cls_root,
                                                     make_cfg):
-    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 4, interval=2,
+    cfg = make_cfg(tmp_path / 'run', digits_cls_root, 5, interval=2,
                    threshold=60, num_drop=20)
     runner = Runner.from_cfg(cfg)
     runner.train()
     history = shrink_hook(runner).history
-    # Epochs 2 and 4 shrink: 90 -> 70 -> 60 (capped at the threshold).
+    # Epochs 2 and 4 shrink: 90 -> 70 -> 60 (capped at the threshold);
+    # epoch 5, the last, trains the shrunk space.
     assert [r['epoch'] for r in history] == [2, 4]
     assert [(r['size_before'], r['size_after']) for r in history] == \
         [(90, 70), (70, 60)]
@@ -69,9 +72,26 @@ def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
     assert [r['size_after'] for r in written] == [70, 60]
     assert SearchSpace.load(tmp_path / 'run' / 'search_space.json') == space
     assert (tmp_path / 'run' / 'shrink_2.png').stat().st_size > 1000
-    # Dropped combinations are really gone from the space.
-    for drop in history[0]['dropped']:
-        assert tuple(drop['combo']) not in space.combos[drop['layer']]
+    # Dropped combinations are really gone from the space, and they were
+    # their layer's lowest-scored (per-layer selection for diversity).
+    for record in history:
+        assert record['selection'] == 'per_layer'
+        for drop in record['dropped']:
+            assert tuple(drop['combo']) not in space.combos[drop['layer']]
+            kept = [x['score'] for x in record['scores']
+                    if x['layer'] == drop['layer'] and tuple(x['combo'])
+                    in space.combos[drop['layer']]]
+            assert drop['score'] <= min(kept)
+    assert history[-1]['layer_sizes'] == {
+        str(m): len(space.combos[m]) for m in (2, 3, 4)}
+
+
+def test_no_shrink_after_the_last_epoch(tmp_path, digits_cls_root,
+                                        make_cfg):
+    runner = Runner.from_cfg(make_cfg(tmp_path / 'run', digits_cls_root, 2,
+                                      interval=1))
+    runner.train()
+    assert [r['epoch'] for r in shrink_hook(runner).history] == [1]
 
 
 def test_never_empties_a_layer(tmp_path, digits_cls_root, make_cfg):
@@ -83,16 +103,30 @@ def test_never_empties_a_layer(tmp_path, digits_cls_root, make_cfg):
     assert [len(c) for c in runner.model.space.combos] == [30, 30, 1, 1, 1]
 
 
+class Interrupt(Hook):
+    """Stops training after ``epoch`` epochs, once the checkpoint is
+    saved (a killed run)."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def after_train_epoch(self, runner):
+        if runner.epoch + 1 == self.epoch:
+            raise KeyboardInterrupt
+
+
 def test_resume_keeps_the_space(tmp_path, digits_cls_root, make_cfg):
-    hook = dict(num_drop=20, threshold=30)
-    straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 3,
+    hook = dict(num_drop=20, threshold=20)
+    straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 4,
                                         **hook))
     straight.train()
-    first = Runner.from_cfg(make_cfg(tmp_path / 'b', digits_cls_root, 2,
+    first = Runner.from_cfg(make_cfg(tmp_path / 'b', digits_cls_root, 4,
                                      **hook))
-    first.train()
+    first.register_hook(Interrupt(2), priority='LOWEST')
+    with pytest.raises(KeyboardInterrupt):
+        first.train()
     saved = first.model.space.copy()
-    cfg = make_cfg(tmp_path / 'b', digits_cls_root, 3, **hook)
+    cfg = make_cfg(tmp_path / 'b', digits_cls_root, 4, **hook)
     cfg.resume = True
     resumed = Runner.from_cfg(cfg)
     resumed.train()
@@ -108,6 +142,8 @@ def test_resume_keeps_the_space(tmp_path, digits_cls_root, make_cfg):
     (dict(num_drop=0), 'num_drop'),
     (dict(metric='entropy'), 'unknown metric'),
     (dict(interval=0), 'interval'),
+    (dict(selection='best'), 'selection'),
+    (dict(sample_split='deepest'), 'sample_split'),
 ])
 def test_bad_parameters_fail_when_the_runner_is_built(
         tmp_path, digits_cls_root, make_cfg, hook, match):
@@ -122,3 +158,45 @@ def test_threshold_below_one_per_layer_fails_before_training(
     with pytest.raises(ValueError, match='one combination per layer'):
         runner.train()
     assert not list((tmp_path / 'x').glob('epoch_*.pth'))
+
+
+def test_scoring_split_that_overlaps_training_fails_before_training(
+        tmp_path, digits_cls_root, make_cfg):
+    cfg = make_cfg(tmp_path / 'x', digits_cls_root, 1)
+    cfg.search_dataloader.dataset.ann_file = 'meta/train.txt'
+    cfg.search_dataloader.dataset.data_prefix = 'train'
+    runner = Runner.from_cfg(cfg)
+    with pytest.raises(ValueError, match='shares 60 images with '
+                       'train_dataloader'):
+        runner.train()
+    assert not list((tmp_path / 'x').glob('epoch_*.pth'))
+
+
+def test_a_config_without_the_scoring_split_fails(tmp_path,
+                                                  digits_cls_root,
+                                                  make_cfg):
+    cfg = make_cfg(tmp_path / 'x', digits_cls_root, 1)
+    cfg.pop('search_dataloader')
+    with pytest.raises(ValueError, match="no 'search_dataloader'"):
+        Runner.from_cfg(cfg).train()
+
+
+def test_measures_probabilities_on_the_search_split(tmp_path,
+                                                    digits_cls_root,
+                                                    make_cfg):
+    cfg = make_cfg(tmp_path / 'x', digits_cls_root, 1, score_size=40)
+    runner = Runner.from_cfg(cfg)
+    runner.call_hook('before_run')
+    hook = shrink_hook(runner)
+    search = {line.split()[0] for line in (digits_cls_root / 'meta' /
+                                           'search.txt').read_text()
+              .splitlines()}
+    assert sum(len(labels) for _, labels in hook._batches) == 40
+    assert len(search) == 60
+    samples = hook.measure(runner, runner.model.space, 0)
+    assert len(samples) == 4
+    # Smallest split: every splittable layer is after it in every sample.
+    assert {s.arch.split for s in samples} == {2}
+    for s in samples:
+        # Distances between probability vectors lie in [0, sqrt(2)].
+        assert 0 < s.path_distances[0, 1] <= 2**0.5

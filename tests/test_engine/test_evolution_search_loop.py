@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 def data_options(root):
     return {'train_dataloader.dataset.data_root': str(root),
-            'val_dataloader.dataset.data_root': str(root)}
+            'val_dataloader.dataset.data_root': str(root),
+            'search_dataloader.dataset.data_root': str(root)}
 
 
 @pytest.fixture(scope='module')
@@ -29,16 +30,16 @@ def supernet_ckpt(tmp_path_factory, digits_cls_root, tiny_supernet):
     cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
                               'neas_supernet_k2_digits.py'))
     cfg.merge_from_dict({**tiny_supernet, **data_options(digits_cls_root),
-                         'train_cfg.max_epochs': 1,
+                         'train_cfg.max_epochs': 2,
                          'work_dir': str(work_dir)})
-    # Shrink once, so the search must read the shrunk space.
+    # Shrink once (after epoch 1), so the search must read the shrunk space.
     cfg.custom_hooks = [dict(type='neas_mm.DiversityShrinkHook',
                              interval=1, threshold=3, num_drop=60,
-                             num_samples=3, holdout_size=16)]
+                             num_samples=3, score_size=16)]
     runner = Runner.from_cfg(cfg)
     runner.train()
     assert runner.model.space.size == 30  # 90 - 60 combinations
-    return work_dir / 'epoch_1.pth'
+    return work_dir / 'epoch_2.pth'
 
 
 @pytest.fixture

@@ -59,6 +59,14 @@ def test_predict_scores_the_mean_of_path_logits():
     model.eval_arch = other
     assert model.predict(inputs)[0].pred_score is not None
     assert model.reference_arch() == arch
+    # Shrinking, even its own combinations away, does not redraw it: the
+    # validation curve compares one network across the whole run.
+    for layer, combo in zip(range(arch.split, model.space.num_layers),
+                            arch.combos):
+        if len(model.space.combos[layer]) > 1:
+            model.space.remove(layer, combo)
+    assert not model.space.contains(arch)
+    assert model.reference_arch() == arch
 
 
 def test_space_and_draw_counter_live_in_the_state_dict():

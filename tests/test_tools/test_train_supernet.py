@@ -20,7 +20,8 @@ def train(work_dir, data_root, epochs, *extra):
         '--work-dir', str(work_dir), *extra, '--cfg-options', *TINY,
         f'train_cfg.max_epochs={epochs}',
         f'train_dataloader.dataset.data_root={data_root}',
-        f'val_dataloader.dataset.data_root={data_root}'
+        f'val_dataloader.dataset.data_root={data_root}',
+        f'search_dataloader.dataset.data_root={data_root}'
     ]
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]

@@ -10,14 +10,4 @@ data_root = '{{fileDirname}}/../../../data/cluttered_digits'
 train_dataloader = dict(dataset=dict(data_root=data_root))
 val_dataloader = dict(batch_size=256, dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
-search_dataloader = dict(
-    batch_size=256,
-    num_workers=0,
-    dataset=dict(type='CustomDataset', data_root=data_root,
-                 ann_file='meta/search.txt', data_prefix='search',
-                 metainfo=dict(classes=('0', '1', '2', '3', '4', '5', '6',
-                                        '7', '8', '9')),
-                 pipeline=[dict(type='LoadImageFromFile'),
-                           dict(type='PackInputs')]),
-    sampler=dict(type='DefaultSampler', shuffle=False),
-)
+search_dataloader = dict(batch_size=256, dataset=dict(data_root=data_root))

@@ -1,5 +1,7 @@
 # The embedded digits set (tools/prepare_data.py), ImageNet folder layout,
-# loaded by mmpretrain's CustomDataset. 32 x 32 px, 10 classes.
+# loaded by mmpretrain's CustomDataset. 32 x 32 px, 10 classes. Splits:
+# `train` (trained on), `search` (what shrinking scores ensembles on, never
+# trained on) and `val` (reported figures).
 dataset_type = 'CustomDataset'
 data_root = '{{fileDirname}}/../../../data/digits_cls'
 digit_classes = ('0', '1', '2', '3', '4', '5', '6', '7', '8', '9')
@@ -35,3 +37,12 @@ val_dataloader = dict(
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+search_dataloader = dict(
+    batch_size=128,
+    num_workers=0,
+    dataset=dict(type=dataset_type, data_root=data_root,
+                 ann_file='meta/search.txt', data_prefix='search',
+                 metainfo=dict(classes=digit_classes),
+                 pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)

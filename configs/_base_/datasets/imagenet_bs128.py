@@ -32,3 +32,15 @@ val_dataloader = dict(
 val_evaluator = dict(type='Accuracy', topk=(1, 5))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
+# What shrinking scores ensembles on: training images held out of training
+# (the paper's "small part of training dataset"). meta/search.txt lists
+# them and meta/train.txt must not; the shrink hook refuses a split that
+# shares images with train_dataloader.
+search_dataloader = dict(
+    batch_size=125,
+    num_workers=8,
+    dataset=dict(type=dataset_type, data_root=data_root,
+                 ann_file='meta/search.txt', data_prefix='train',
+                 pipeline=test_pipeline),
+    sampler=dict(type='DefaultSampler', shuffle=False),
+)

@@ -10,9 +10,9 @@ from mmengine.hooks import Hook
 
 from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
-from neas_mm.search import SHRINK_METRICS, EnsembleSample
+from neas_mm.search import SHRINK_METRICS, EnsembleSample, select_drops
 from neas_mm.space import SearchSpace
-from ..fixed_subset import fixed_train_subset
+from ..fixed_subset import build_split, fixed_subset, image_files
 from ..runner_model import runner_model
 from ..shrink_plot import plot_shrink_scores
 
@@ -22,17 +22,26 @@ class DiversityShrinkHook(Hook):
     """Diversity-guided search-space shrinking (NEAS Algorithm 1).
 
     Every ``interval`` training epochs, while the model's space holds more
-    than ``threshold`` combinations: sample ``num_samples`` ensembles from it,
-    measure each path's pooled features and accuracy on a fixed held-out
-    subset of the training set, score every surviving combination with the
-    metric and drop the ``num_drop`` lowest (never a layer's last, never
-    below ``threshold``). The model's sampler draws from the shrunk space
-    from the next iteration on.
+    than ``threshold`` combinations and training continues afterwards:
+    sample ``num_samples`` ensembles from it, measure the distances between
+    the paths' class probabilities (a space the K paths share; their pooled
+    features come from independent tails) and each path's accuracy on a
+    fixed subset of the ``search`` split (never trained on), score every
+    surviving combination with the metric and drop the ``num_drop`` lowest
+    (never a layer's last, never below ``threshold``). The model's sampler
+    draws from the shrunk space from the next iteration on. No shrink
+    follows the last epoch: nothing would train on the shrunk space.
+
+    The measured ensembles are drawn with the space's smallest split point
+    (``sample_split='smallest'``), so every splittable layer is after the
+    split, and its combinations are observed, in every sample; with random
+    split points a deep layer is split in most draws and a shallow one in
+    few, and their scores rest on unequal evidence.
 
     Each shrink is logged, appended to ``<work_dir>/shrink_history.json``
     (the current space goes to ``search_space.json``), drawn as
-    ``shrink_<n>.png``, and kept in the checkpoint, so ``--resume`` continues
-    with the same space.
+    ``shrink_<n>.png`` (the scores, and each layer's survivors so far), and
+    kept in the checkpoint, so ``--resume`` continues with the same space.
 
     Args:
         interval: Training epochs between shrinks (paper: 20).
@@ -41,9 +50,18 @@ class DiversityShrinkHook(Hook):
         num_drop: Combinations dropped per shrink (paper: 20).
         num_samples: Ensembles sampled per shrink (Z).
         metric: ``'diversity'`` (NEAS), ``'accuracy'``, ``'senas'``,
-            ``'none'``, or a metric config dict.
-        holdout_size: Images in the held-out subset of the training set.
-        holdout_batch_size: Batch size on the held-out subset.
+            ``'random'`` (the control), ``'none'``, or a metric config dict.
+        selection: ``'per_layer'`` (each layer drops the same share of its
+            combinations, its lowest-scored), ``'global'`` (all scores
+            sorted together, Algorithm 1 read literally) or ``'auto'`` (the
+            metric's ``per_layer`` attribute decides).
+        score_split: Config key of the dataloader whose dataset the
+            ensembles are scored on; it must share no image with
+            ``train_dataloader``.
+        score_size: Images of that split scored per ensemble.
+        score_batch_size: Batch size of the scoring.
+        sample_split: ``'smallest'`` or ``'random'`` split point of the
+            sampled ensembles.
         seed: Seed of the subset and of the sampled ensembles.
         plot: Save a heat map of the scores after each shrink.
     """
@@ -55,20 +73,28 @@ class DiversityShrinkHook(Hook):
                  num_drop: int = 20,
                  num_samples: int = 100,
                  metric: Union[str, dict] = 'diversity',
-                 holdout_size: int = 256,
-                 holdout_batch_size: int = 128,
+                 selection: str = 'auto',
+                 score_split: str = 'search_dataloader',
+                 score_size: int = 256,
+                 score_batch_size: int = 128,
+                 sample_split: str = 'smallest',
                  seed: int = 0,
                  plot: bool = True) -> None:
         for name, value, low in (('interval', interval, 1),
                                  ('threshold', threshold, 1),
                                  ('num_drop', num_drop, 1),
                                  ('num_samples', num_samples, 1),
-                                 ('holdout_size', holdout_size, 1),
-                                 ('holdout_batch_size', holdout_batch_size,
-                                  1)):
+                                 ('score_size', score_size, 2),
+                                 ('score_batch_size', score_batch_size, 2)):
             if not isinstance(value, int) or value < low:
                 raise ValueError(f'DiversityShrinkHook: {name} must be an '
                                  f'int >= {low}, got {value!r}')
+        for name, value, allowed in (
+                ('selection', selection, ('auto', 'per_layer', 'global')),
+                ('sample_split', sample_split, ('smallest', 'random'))):
+            if value not in allowed:
+                raise ValueError(f'DiversityShrinkHook: {name} must be one '
+                                 f'of {", ".join(allowed)}; got {value!r}')
         if isinstance(metric, str):
             if metric not in SHRINK_METRICS:
                 raise ValueError(
@@ -77,13 +103,17 @@ class DiversityShrinkHook(Hook):
             self.metric = SHRINK_METRICS[metric]()
         else:
             self.metric = TASK_UTILS.build(metric)
+        self.per_layer = (getattr(self.metric, 'per_layer', True)
+                          if selection == 'auto'
+                          else selection == 'per_layer')
         self.interval, self.threshold = interval, threshold
         self.num_drop, self.num_samples = num_drop, num_samples
-        self.holdout_size = holdout_size
-        self.holdout_batch_size = holdout_batch_size
+        self.score_split, self.score_size = score_split, score_size
+        self.score_batch_size = score_batch_size
+        self.sample_split = sample_split
         self.seed, self.plot = seed, plot
         self.history: List[Dict[str, Any]] = []
-        self._holdout: Optional[List[Any]] = None
+        self._batches: Optional[List[Any]] = None
 
     # ------------------------------------------------------------- set-up
     def before_run(self, runner) -> None:
@@ -94,60 +124,59 @@ class DiversityShrinkHook(Hook):
                 f'DiversityShrinkHook: threshold={self.threshold} is below '
                 f'one combination per layer ({layers} layers can split); '
                 f'allowed: >= {layers}')
+        self._score_batches(runner)  # bad splits fail before training
 
-    def _holdout_batches(self, runner) -> List[Any]:
-        """The fixed held-out subset of train, preprocessed once."""
-        if self._holdout is None:
-            self._holdout = fixed_train_subset(runner, runner_model(runner),
-                                               self.holdout_size,
-                                               self.holdout_batch_size,
-                                               self.seed)
-        return self._holdout
+    def _score_batches(self, runner) -> List[Any]:
+        """The fixed scoring subset, checked and preprocessed once."""
+        if self._batches is None:
+            if runner.cfg.get(self.score_split) is None:
+                raise ValueError(
+                    f'DiversityShrinkHook: the config has no '
+                    f'{self.score_split!r} to score ensembles on (a split '
+                    f'the supernet is not trained on; see '
+                    f'configs/_base_/datasets/digits_cls.py)')
+            dataset = build_split(runner, self.score_split)
+            shared = image_files(dataset) & image_files(
+                build_split(runner, 'train_dataloader'))
+            if shared:
+                raise ValueError(
+                    f'DiversityShrinkHook: {self.score_split} shares '
+                    f'{len(shared)} images with train_dataloader (e.g. '
+                    f'{sorted(shared)[0]}); scores on trained images reward '
+                    f'memorisation. Use a held-out split.')
+            self._batches = fixed_subset(dataset, runner_model(runner),
+                                         self.score_size,
+                                         self.score_batch_size, self.seed)
+        return self._batches
 
     # ---------------------------------------------------------- the step
     @torch.no_grad()
     def measure(self, runner, space: SearchSpace,
                 shrink_index: int) -> List[EnsembleSample]:
-        """Sample ensembles and measure them on the held-out subset."""
+        """Sample ensembles and measure them on the scoring subset."""
         model = runner_model(runner)
-        batches = self._holdout_batches(runner)
+        batches = self._score_batches(runner)
+        split = space.split_range[0] \
+            if self.sample_split == 'smallest' else None
         samples = []
         with batch_statistics(model):
             for z in range(self.num_samples):
                 arch = space.sample(
-                    random.Random(f'shrink:{self.seed}:{shrink_index}:{z}'))
-                feats = [[] for _ in range(arch.num_paths)]
+                    random.Random(f'shrink:{self.seed}:{shrink_index}:{z}'),
+                    split=split)
+                probs = [[] for _ in range(arch.num_paths)]
                 correct = [[] for _ in range(arch.num_paths)]
                 for inputs, labels in batches:
-                    path_feats = model.backbone(inputs, arch)
-                    for p, (f, logits) in enumerate(
-                            zip(path_feats, model.head(path_feats))):
-                        feats[p].append(f.cpu().numpy())
+                    logits = model.head(model.backbone(inputs, arch))
+                    for p, path_logits in enumerate(logits):  # (B, classes)
+                        probs[p].append(
+                            path_logits.softmax(1).cpu().numpy())
                         correct[p].append(
-                            (logits.argmax(1) == labels).cpu().numpy())
+                            (path_logits.argmax(1) == labels).cpu().numpy())
                 samples.append(EnsembleSample.from_features(
-                    arch, [np.concatenate(f) for f in feats],
+                    arch, [np.concatenate(f) for f in probs],
                     [np.concatenate(c) for c in correct]))
         return samples
-
-    def select_drops(self, space: SearchSpace,
-                     scores: Dict[Any, float]) -> List[Dict[str, Any]]:
-        """The lowest-scored combinations to drop, keeping one per layer and
-        not going below the threshold."""
-        budget = min(self.num_drop, space.size - self.threshold)
-        left = [len(c) for c in space.combos]
-        drops = []
-        for (layer, combo), score in sorted(
-                scores.items(),
-                key=lambda kv: (kv[1], kv[0][0], space.combos[kv[0][0]]
-                                .index(kv[0][1]))):
-            if len(drops) >= budget:
-                break
-            if left[layer] > 1:
-                left[layer] -= 1
-                drops.append(dict(layer=layer, combo=list(combo),
-                                  score=score))
-        return drops
 
     def shrink(self, runner) -> Optional[Dict[str, Any]]:
         """One shrink step on the model's space; returns its record."""
@@ -161,9 +190,12 @@ class DiversityShrinkHook(Hook):
             scores = {key: value for key, value in
                       self.metric.score(samples, space).items()
                       if key[0] in splittable}
-            drops = self.select_drops(space, scores)
+            drops = select_drops(space, scores, self.num_drop,
+                                 self.threshold, self.per_layer)
             record = [dict(shrink=index + 1, epoch=runner.epoch + 1,
                            metric=self.metric.name,
+                           selection='per_layer' if self.per_layer
+                           else 'global',
                            num_samples=self.num_samples,
                            size_before=space.size, dropped=drops,
                            scores=[dict(layer=m, combo=list(c), score=v)
@@ -173,6 +205,8 @@ class DiversityShrinkHook(Hook):
         for drop in record['dropped']:
             space.remove(drop['layer'], drop['combo'])
         record['size_after'] = space.size
+        record['layer_sizes'] = {str(m): len(space.combos[m])
+                                 for m in space.splittable_layers}
         record['num_architectures'] = str(space.num_architectures())
         self.history.append(record)
         return record
@@ -182,6 +216,11 @@ class DiversityShrinkHook(Hook):
         space = runner_model(runner).space
         if (runner.epoch + 1) % self.interval or \
                 space.size <= self.threshold:
+            return
+        if runner.epoch + 1 >= runner.max_epochs:
+            runner.logger.info(
+                'NEAS shrink skipped after the last epoch: no training '
+                'would follow it')
             return
         record = self.shrink(runner)
         dropped = ', '.join(
@@ -205,7 +244,7 @@ class DiversityShrinkHook(Hook):
         space.dump(work_dir / 'search_space.json')
         if self.plot:
             record = self.history[-1]
-            plot_shrink_scores(record, space,
+            plot_shrink_scores(self.history, space,
                                work_dir / f'shrink_{record["shrink"]}.png')
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:

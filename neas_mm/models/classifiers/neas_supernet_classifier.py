@@ -22,10 +22,10 @@ class NEASSupernetClassifier(BaseModel):
     :class:`SearchSpace` (``self.space``) with the sampler; the loss is the
     sum of the K paths' cross-entropies. ``predict`` scores one ensemble:
     ``eval_arch`` when set (the search loop sets it per candidate), else
-    the *reference ensemble*, drawn with ``val_seed`` from the current space.
-    A fixed reference makes the validation curve compare the same network
-    across epochs rather than adding sampling noise; it is re-drawn only when
-    shrinking changes the space. The supernet's BN running statistics mix
+    the *reference ensemble*, drawn once with ``val_seed`` from the full
+    space. The validation curve thus compares the same network across all
+    epochs, shrinks included (shrinking may later remove it from the space;
+    the supernet still runs it). The supernet's BN running statistics mix
     every architecture, so by default ``predict`` normalises with each
     batch's own statistics (``eval_bn='batch'``; the search loop instead
     recalibrates BN per candidate and uses ``'running'``).
@@ -75,7 +75,8 @@ class NEASSupernetClassifier(BaseModel):
                              f'{eval_bn!r}')
         self.eval_bn = eval_bn
         self.eval_arch: Optional[EnsembleArch] = None
-        self._reference: Optional[tuple] = None
+        self._reference = self.space.sample(
+            random.Random(f'val:{self.val_seed}'))
 
     # ------------------------------------------------------------ state
     def get_extra_state(self) -> Dict[str, Any]:
@@ -85,7 +86,6 @@ class NEASSupernetClassifier(BaseModel):
     def set_extra_state(self, state: Dict[str, Any]) -> None:
         self.space = SearchSpace.from_dict(state['space'])
         self.num_sampled = int(state['num_sampled'])
-        self._reference = None
 
     # ------------------------------------------------------ architectures
     def sample_arch(self) -> EnsembleArch:
@@ -95,14 +95,8 @@ class NEASSupernetClassifier(BaseModel):
         return arch
 
     def reference_arch(self) -> EnsembleArch:
-        """The fixed validation ensemble of the current space."""
-        # Shrinking only removes combinations, and a restored space is a
-        # new object: (identity, size) tells when to draw again.
-        key = (id(self.space), self.space.size)
-        if self._reference is None or self._reference[0] != key:
-            arch = self.space.sample(random.Random(f'val:{self.val_seed}'))
-            self._reference = (key, arch)
-        return self._reference[1]
+        """The fixed validation ensemble (drawn from the full space)."""
+        return self._reference
 
     # ------------------------------------------------------------ forward
     def extract_feat(self, inputs: torch.Tensor,

@@ -12,6 +12,7 @@ class NoneMetric:
     """No shrinking (the baseline without space shrinking): scores nothing,
     so nothing is dropped."""
     name = 'none'
+    per_layer = True
 
     def score(self, samples: Sequence[EnsembleSample],
               space: SearchSpace) -> Dict[ComboKey, float]:

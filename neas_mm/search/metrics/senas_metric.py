@@ -20,12 +20,15 @@ class SENASMetric:
     is normalize(SI_o) / normalize(SC_o) (Eq. 7), where normalize divides by
     the mean over all scored operators. Operators of a confident layer (high
     variance) with low importance score lowest. A combination scores the
-    mean of its operators' scores.
+    mean of its operators' scores. The confidence term ranks layers against
+    each other, so the scores are compared across layers (``per_layer`` is
+    False): within one layer it is a constant.
 
     Args:
         eps: Floor of the variance, for a layer whose candidates tie.
     """
     name = 'senas'
+    per_layer = False
 
     def __init__(self, eps: float = 1e-8) -> None:
         self.eps = eps
@@ -33,15 +36,19 @@ class SENASMetric:
     def score(self, samples: Sequence[EnsembleSample],
               space: SearchSpace) -> Dict[ComboKey, float]:
         stats = gather_layer_statistics(samples, space.layer_ops, beta=1.0)
-        importance = [quality_vector(layer, 1.0, 0.0) for layer in stats]
-        confidence = [np.full(len(si), max(si.var(), self.eps))
-                      for si in importance]
+        layers = list(space.splittable_layers)
+        importance = [quality_vector(stats[m]) for m in layers]
+        # The variance over the operators still in the layer's combinations.
+        alive = [[stats[m].index[op] for op in stats[m].ops
+                  if any(op in c for c in space.combos[m])] for m in layers]
+        confidence = [np.full(len(si), max(si[idx].var(), self.eps))
+                      for si, idx in zip(importance, alive)]
         si_mean = np.mean(np.concatenate(importance)) or 1.0
         sc_mean = np.mean(np.concatenate(confidence))
         scores = {}
-        for m, layer in enumerate(stats):
-            op_score = (importance[m] / si_mean) / (confidence[m] / sc_mean)
+        for m, si, sc in zip(layers, importance, confidence):
+            op_score = (si / si_mean) / (sc / sc_mean)
             for combo in space.combos[m]:
                 scores[(m, combo)] = float(
-                    np.mean([op_score[layer.index[op]] for op in combo]))
+                    np.mean([op_score[stats[m].index[op]] for op in combo]))
         return scores

@@ -1,0 +1,243 @@
+"""Does shrinking keep the good ensembles? Algorithm 1 on the cluttered-digits
+task, measured against standalone training.
+
+For every shrink metric (diversity, accuracy, SE-NAS, random drops as the
+control, none), the supernet of ``configs/neas/neas_supernet_k2_cluttered.py``
+is trained through ``tools/train.py`` once per supernet seed (one Runner
+each, resumable, reused when done): shrinks after epochs 1..3 score
+ensembles on the ``search`` split and take the space from 216 to 100
+combinations; the last epoch trains the shrunk space. Each final space is
+compared with the FLOPs-stratified ensembles of ``ranking.py``, whose
+standalone ``val`` accuracy (mean over seeds) comes from the shared cache
+(trained only where missing). Prints one JSON object:
+
+* ``metrics``: per metric, each a mean over supernet seeds with the
+  per-seed values beside (``*_per_seed``):
+  ``top_quartile_kept`` (share of the best quarter of the ensembles that the
+  shrunk space still contains) against ``all_kept`` (the same for all: what
+  chance gives); ``top_quartile_decisions_kept`` and
+  ``bottom_quartile_decisions_kept`` (share of those ensembles' per-layer
+  choices still allowed); ``space_removed`` (share of the combinations
+  gone); ``surviving_mean_acc`` (mean standalone accuracy of the contained
+  ensembles) against ``full_mean_acc``; ``kept_weighted_mean_acc``;
+  ``kendall_tau`` (+ ``_ci95``, bootstrap over ensembles) of the trained
+  supernet's scores after shrinking against standalone accuracy;
+* ``vs_random``: per metric, its ``top_quartile_decisions_kept`` and
+  ``kendall_tau`` minus the random control's, with ``seed_noise`` (the
+  largest half-range over supernet seeds of the two rows) beside;
+* ``archs`` and ``settings``.
+
+Plots (``shrink_quality_{full,quick}.png``): per metric the share of the
+top and bottom quartiles' choices kept, and Kendall tau, one dot a seed;
+each run's work dir also holds the hook's per-shrink heat maps.
+
+Run: ``.venv/bin/python benchmarks/shrink_quality.py [--quick]``.
+"""
+import argparse
+import json
+import statistics
+from pathlib import Path
+from typing import Any, Dict, List
+
+import torch
+
+from neas_mm.evaluation import SupernetScorer, survival_summary
+from neas_mm.evaluation.ground_truth_setup import log, set_up
+from neas_mm.search import rank_agreement_over_seeds
+from bench_common.args import add_calib_option, benchmark_parser
+from bench_common.figures import new_figure, save_figure
+from bench_common.supernet_runs import REPO, load_supernet, train_supernet
+
+CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
+METRICS = dict(diversity='neas_mm.DiversityMetric',
+               accuracy='neas_mm.AccuracyMetric',
+               senas='neas_mm.SENASMetric',
+               random='neas_mm.RandomMetric',
+               none='neas_mm.NoneMetric')
+SUMMARY_KEYS = ('top_quartile_kept', 'all_kept',
+                'top_quartile_decisions_kept',
+                'bottom_quartile_decisions_kept', 'all_decisions_kept',
+                'space_removed', 'surviving_mean_acc', 'full_mean_acc',
+                'kept_weighted_mean_acc')
+
+
+def shrunk_run(metric: str, seed: int, args: argparse.Namespace, tag: str,
+               setup, calib: torch.Tensor,
+               truth: List[float]) -> Dict[str, Any]:
+    """Train (or reuse) one shrinking supernet; its space and scores."""
+    work_dir = args.out_dir / 'shrink_quality' / f'{metric}_s{seed}_{tag}'
+    options = [f'custom_hooks.0.metric.type={METRICS[metric]}',
+               f'randomness.seed={seed}', f'model.sampler.seed={seed}',
+               f'custom_hooks.0.seed={seed}',
+               *[f'{key}.dataset.data_root={args.data_root}'
+                 for key in ('train_dataloader', 'val_dataloader',
+                             'search_dataloader')]]
+    if args.quick:
+        options += [f'train_dataloader.dataset.indices={args.train_images}',
+                    f'custom_hooks.0.num_drop={args.num_drop}']
+    checkpoint = train_supernet(CONFIG, work_dir, args.epochs, options)
+    model = load_supernet(CONFIG, checkpoint, 'entangled')
+    scorer = SupernetScorer(model, calib, setup.splits['search'])
+    scores = [scorer.score(arch) for arch in setup.archs]
+    history_file = work_dir / 'shrink_history.json'
+    history = json.loads(history_file.read_text()) \
+        if history_file.is_file() else []
+    run = dict(scores=scores,
+               survival=survival_summary(model.space, setup.archs, truth),
+               shrinks=[dict(epoch=r['epoch'], size_after=r['size_after'],
+                             layer_sizes=r['layer_sizes'])
+                        for r in history])
+    log(f'  {metric} seed {seed}: space {model.space.size}, top quartile '
+        f'kept {run["survival"]["top_quartile_kept"]:.2f} (all '
+        f'{run["survival"]["all_kept"]:.2f}), choices kept top '
+        f'{run["survival"]["top_quartile_decisions_kept"]:.2f} / bottom '
+        f'{run["survival"]["bottom_quartile_decisions_kept"]:.2f}')
+    return run
+
+
+def _mean(values: List[Any]) -> Any:
+    values = [v for v in values if v is not None]
+    return statistics.mean(values) if values else None
+
+
+def metric_row(metric: str, args: argparse.Namespace, tag: str, setup,
+               calib: torch.Tensor, truth: List[float]) -> Dict[str, Any]:
+    """One metric: a shrinking supernet per seed, summarised."""
+    runs = [shrunk_run(metric, seed, args, tag, setup, calib, truth)
+            for seed in range(args.supernet_seeds)]
+    row: Dict[str, Any] = dict(metric=METRICS[metric])
+    for key in SUMMARY_KEYS:
+        per_seed = [r['survival'][key] for r in runs]
+        row[key], row[f'{key}_per_seed'] = _mean(per_seed), per_seed
+    agreement = rank_agreement_over_seeds([r['scores'] for r in runs],
+                                          truth)
+    row.update({k: agreement[k] for k in ('kendall_tau', 'kendall_tau_ci95',
+                                          'kendall_tau_per_seed')})
+    row['shrinks'] = [r['shrinks'] for r in runs]
+    row['scores'] = [r['scores'] for r in runs]
+    log(f'{metric}: top quartile kept {row["top_quartile_kept"]:.2f}, '
+        f'choices kept top {row["top_quartile_decisions_kept"]:.2f} / '
+        f'bottom {row["bottom_quartile_decisions_kept"]:.2f}, removed '
+        f'{row["space_removed"]:.2f}, tau {row["kendall_tau"]:.3f}')
+    return row
+
+
+def half_range(values: List[float]) -> float:
+    return (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
+
+
+def against_random(rows: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
+    """Each metric minus the random control, with the seed noise."""
+    if 'random' not in rows:
+        return {}
+    control = rows['random']
+    out = {}
+    for name, row in rows.items():
+        if name == 'random':
+            continue
+        entry = {}
+        for key in ('top_quartile_decisions_kept', 'kendall_tau'):
+            per_seed = f'{key}_per_seed'
+            entry[key] = row[key] - control[key]
+            entry[f'{key}_seed_noise'] = max(
+                half_range(row[per_seed]), half_range(control[per_seed]))
+        out[name] = entry
+    return out
+
+
+def plot(rows: Dict[str, Dict[str, Any]], out: Path) -> None:
+    names = list(rows)
+    fig, axes = new_figure(1, 2, (11, 4))
+    for x, name in enumerate(names):
+        row = rows[name]
+        for offset, key, color in ((-0.12, 'top_quartile_decisions_kept',
+                                    'tab:green'),
+                                   (0.12, 'bottom_quartile_decisions_kept',
+                                    'tab:red')):
+            values = row[f'{key}_per_seed']
+            axes[0][0].scatter([x + offset] * len(values), values, c=color,
+                               label=key.split('_')[0] if x == 0 else None)
+        taus = row['kendall_tau_per_seed']
+        axes[0][1].scatter([x] * len(taus), taus, c='tab:blue')
+        axes[0][1].errorbar([x], [row['kendall_tau']], yerr=[
+            [row['kendall_tau'] - row['kendall_tau_ci95'][0]],
+            [row['kendall_tau_ci95'][1] - row['kendall_tau']]], fmt='_',
+            c='k', capsize=4)
+    removed = _mean([r['space_removed'] for r in rows.values()
+                     if r['space_removed']]) or 0
+    axes[0][0].axhline(1 - removed, ls='--', c='gray',
+                       label='combinations kept')
+    axes[0][0].set_ylabel("share of the quartile's choices kept")
+    axes[0][0].legend(fontsize=7)
+    axes[0][1].set_ylabel('Kendall tau after shrinking (bar: 95% CI)')
+    axes[0][1].axhline(0, c='gray', lw=0.5)
+    for ax in axes[0]:
+        ax.set_xticks(range(len(names)), names)
+        ax.grid(alpha=0.3)
+    fig.suptitle('shrinking against standalone ground truth (dots: '
+                 'supernet seeds)', fontsize=9)
+    save_figure(fig, out)
+
+
+def main() -> None:
+    parser = benchmark_parser(
+        __doc__, '6 ensembles, 2 seeds x 200 standalone steps, 2 supernet '
+        'epochs on '
+        '3,000 train images with one shrink (216 -> 100), 1 supernet seed',
+        REPO / 'data' / 'cluttered_digits')
+    parser.add_argument('--archs', type=int, default=16)
+    parser.add_argument('--seeds', type=int, default=3,
+                        help='standalone seeds per ensemble')
+    parser.add_argument('--steps', type=int, default=600,
+                        help='standalone training steps per ensemble')
+    parser.add_argument('--epochs', type=int, default=4,
+                        help='supernet epochs (188 steps each); shrinks '
+                        'after each but the last')
+    parser.add_argument('--metrics', nargs='+', choices=list(METRICS),
+                        default=list(METRICS), help='shrink metrics')
+    parser.add_argument('--supernet-seeds', type=int, default=2,
+                        help='supernets trained per metric (seeds 0..n-1)')
+    add_calib_option(parser)
+    args = parser.parse_args()
+    args.train_images, args.num_drop = 0, 0
+    if args.quick:
+        args.archs, args.steps, args.epochs, args.seeds = 6, 200, 2, 2
+        args.supernet_seeds, args.train_images, args.num_drop = 1, 3000, 116
+    torch.set_num_threads(args.threads)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
+                   args.out_dir / 'standalone_cache.jsonl')
+    standalone = setup.standalone(args.seeds)
+    truth = [statistics.mean(r['acc']['val'] for r in results)
+             for results in standalone]
+    calib_idx = torch.randperm(len(setup.splits['train'][0]),
+                               generator=torch.Generator().manual_seed(0))
+    calib = setup.splits['train'][0][calib_idx[:args.calib]]
+
+    tag = 'quick' if args.quick else 'full'
+    rows = {m: metric_row(m, args, tag, setup, calib, truth)
+            for m in args.metrics}
+    plot_file = args.out_dir / f'shrink_quality_{tag}.png'
+    plot(rows, plot_file)
+    result = json.dumps(dict(
+        metrics={m: {k: v for k, v in r.items() if k != 'scores'}
+                 for m, r in rows.items()},
+        vs_random=against_random(rows),
+        archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),
+                    val=[r['acc']['val'] for r in results],
+                    scores={m: [s[i] for s in r['scores']]
+                            for m, r in rows.items()})
+               for i, (a, results) in enumerate(zip(setup.archs,
+                                                    standalone))],
+        settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
+                      supernet_seeds=args.supernet_seeds,
+                      supernet_epochs=args.epochs, calib=args.calib,
+                      train_images=args.train_images or 'all',
+                      task=setup.task),
+        plot=str(plot_file)))
+    (args.out_dir / f'shrink_quality_{tag}.json').write_text(result + '\n')
+    print(result)
+
+
+if __name__ == '__main__':
+    main()

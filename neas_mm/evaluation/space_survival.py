@@ -1,0 +1,65 @@
+"""How a shrunk space treats known ensembles: which of them it still holds,
+and how much of each (no Runner, no model: the space and the archs)."""
+import statistics
+from typing import Any, Dict, List, Sequence
+
+from neas_mm.space import EnsembleArch, SearchSpace
+
+
+def decisions_kept(space: SearchSpace, arch: EnsembleArch) -> float:
+    """Share of ``arch``'s decisions at the space's splittable layers that
+    the space still allows: its combination at a layer after its split, its
+    shared operator at one before. 1.0 iff the space contains the arch (for
+    an arch whose split is in the space's range)."""
+    layers = list(space.splittable_layers)
+    if not layers:
+        return 1.0
+    kept = 0
+    for m in layers:
+        if m < arch.split:
+            kept += arch.shared[m] in space.shared_ops(m)
+        else:
+            kept += arch.layer_ops(m) in space.combos[m]
+    return kept / len(layers)
+
+
+def _mean(values: Sequence[float]) -> Any:
+    return statistics.mean(values) if values else None
+
+
+def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
+                     truth: Sequence[float]) -> Dict[str, Any]:
+    """What shrinking kept of ``archs``, ranked by their standalone accuracy
+    ``truth``.
+
+    Returns:
+        ``space_removed`` (share of the initial combinations gone),
+        ``top_quartile_kept`` (share of the best quarter of ``archs`` that
+        the space still contains), ``all_kept`` (the same over all archs:
+        what random survival looks like), ``top_quartile_decisions_kept``,
+        ``bottom_quartile_decisions_kept`` and ``all_decisions_kept`` (mean
+        of :func:`decisions_kept`), ``surviving_mean_acc`` (mean truth of
+        the contained archs; None if none is) against ``full_mean_acc``,
+        and ``kept_weighted_mean_acc`` (truth weighted by decisions kept).
+    """
+    if len(archs) != len(truth) or len(archs) < 4:
+        raise ValueError(f'need >= 4 archs with one truth each, got '
+                         f'{len(archs)} archs and {len(truth)} values')
+    order = sorted(range(len(archs)), key=lambda i: truth[i], reverse=True)
+    quarter = max(1, len(archs) // 4)
+    top, bottom = order[:quarter], order[-quarter:]
+    contained = [space.contains(a) for a in archs]
+    kept = [decisions_kept(space, a) for a in archs]
+    surviving: List[float] = [t for t, c in zip(truth, contained) if c]
+    return dict(
+        space_removed=1 - space.size / space.initial_size,
+        space_size=space.size,
+        top_quartile_kept=_mean([float(contained[i]) for i in top]),
+        all_kept=_mean([float(c) for c in contained]),
+        top_quartile_decisions_kept=_mean([kept[i] for i in top]),
+        bottom_quartile_decisions_kept=_mean([kept[i] for i in bottom]),
+        all_decisions_kept=_mean(kept),
+        surviving_mean_acc=_mean(surviving),
+        full_mean_acc=_mean(list(truth)),
+        kept_weighted_mean_acc=(sum(k * t for k, t in zip(kept, truth))
+                                / sum(kept) if sum(kept) else None))

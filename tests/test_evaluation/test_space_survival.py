@@ -1,0 +1,66 @@
+import random
+
+import pytest
+
+from neas_mm.evaluation import decisions_kept, survival_summary
+from neas_mm.space import SearchSpace
+
+OPS = ('k3_e4', 'k5_e4', 'k7_e4', 'skip')
+
+
+def space():
+    # Layers 1..3 can split (split range 1..4); layer 0 always shared.
+    return SearchSpace(num_paths=2, stage_depths=(4, ), split_range=(1, 4),
+                       ops=OPS)
+
+
+def archs(n=8):
+    sp = space()
+    return [sp.sample(random.Random(i)) for i in range(n)]
+
+
+def test_decisions_kept_counts_each_splittable_layer():
+    sp, arch = space(), archs()[0]
+    assert decisions_kept(sp, arch) == 1.0
+    # Remove the arch's own choice at the deepest layer.
+    last = sp.num_layers - 1
+    if last >= arch.split:
+        sp.remove(last, arch.layer_ops(last))
+    else:
+        for combo in list(sp.combos[last]):
+            if arch.shared[last] in combo:
+                sp.remove(last, combo)
+    assert decisions_kept(sp, arch) == pytest.approx(2 / 3)
+    assert not sp.contains(arch)
+
+
+def test_summary_of_a_space_that_kept_the_best():
+    sp, pool = space(), archs()
+    truth = [0.1 * i for i in range(len(pool))]  # the last two are the best
+    best = pool[-2:]
+    # Drop every combination no top-quartile arch uses (never a layer's
+    # last).
+    for m in sp.splittable_layers:
+        used = {a.layer_ops(m) for a in best if m >= a.split}
+        used |= {c for a in best if m < a.split for c in sp.combos[m]
+                 if a.shared[m] in c}
+        for combo in list(sp.combos[m]):
+            if combo not in used and len(sp.combos[m]) > 1:
+                sp.remove(m, combo)
+    summary = survival_summary(sp, pool, truth)
+    assert summary['top_quartile_kept'] == 1.0
+    assert summary['top_quartile_decisions_kept'] == 1.0
+    assert summary['space_removed'] > 0.5
+    assert summary['all_kept'] < 1.0
+    assert summary['surviving_mean_acc'] > summary['full_mean_acc']
+    assert summary['kept_weighted_mean_acc'] > summary['full_mean_acc']
+    assert summary['bottom_quartile_decisions_kept'] < 1.0
+    # The full space keeps everything.
+    full = survival_summary(space(), pool, truth)
+    assert full['space_removed'] == 0 and full['all_kept'] == 1.0
+    assert full['surviving_mean_acc'] == pytest.approx(full['full_mean_acc'])
+
+
+def test_summary_needs_one_truth_per_arch():
+    with pytest.raises(ValueError, match='one truth each'):
+        survival_summary(space(), archs(), [0.5])
