@@ -35,7 +35,7 @@ def test_split_is_read_through_the_annotation_file(digits_cls_root,
     lines = (digits_cls_root / 'meta' / 'train.txt').read_text().split()
     assert y.tolist() == [int(v) for v in lines[1::2]]
     with pytest.raises(FileNotFoundError, match='prepare_data.py'):
-        load_image_split(str(digits_cls_root), 'search', DIGIT_CLASSES)
+        load_image_split(str(digits_cls_root), 'test', DIGIT_CLASSES)
 
 
 def test_training_learns_and_is_reproducible(digits_train):
