@@ -141,8 +141,9 @@ def phase_search(args: argparse.Namespace) -> dict:
     supernet_dir = args.work_dir / 'supernet'
     checkpoint = (supernet_dir / 'last_checkpoint').read_text().strip()
     work_dir = args.work_dir / 'search'
-    data = [f'train_dataloader.dataset.data_root={args.data_root}/digits_cls',
-            f'val_dataloader.dataset.data_root={args.data_root}/digits_cls']
+    data = [f'{key}.dataset.data_root={args.data_root}/digits_cls'
+            for key in ('train_dataloader', 'val_dataloader',
+                        'train_cfg.search_dataloader')]
     for mode in ('random', 'evolution'):  # evolution last: its best_arch
         run_tool(args.work_dir / 'logs' / f'search_{mode}.log',
                  str(REPO / 'tools' / 'search.py'),
@@ -153,7 +154,8 @@ def phase_search(args: argparse.Namespace) -> dict:
     for mode in ('evolution', 'random'):
         top = json.loads((work_dir / f'search_topk_{mode}.json').read_text())
         results[mode] = top[0]
-        print(f'  {mode:9s} best: top-1 {top[0]["score"]:.1f}% at '
+        print(f'  {mode:9s} best: top-1 (search split) '
+              f'{top[0]["score"]:.1f}% at '
               f'{top[0]["flops_m"]:.2f}M MACs, split {top[0]["split"]}, '
               f'arch_list {top[0]["arch_list"]}')
     return dict(best_arch=str(work_dir / 'best_arch.json'), **results,
@@ -299,16 +301,16 @@ def main() -> None:
     print(f'  supernet reference ensemble top-1 (val): '
           f'{summary["supernet_top1"]:.1f}%')
     evo, rnd = search['evolution'], search['random']
-    print(f'  best ensemble (evolution): top-1 {evo["score"]:.1f}% on the '
-          f'supernet, {evo["flops_m"]:.2f}M MACs, split {evo["split"]} -> '
-          f'{search["best_arch"]}')
-    print(f'  random search baseline:   top-1 {rnd["score"]:.1f}%, '
-          f'{rnd["flops_m"]:.2f}M MACs')
-    print(f'  best ensemble top-1: {evo["score"]:.1f}% with supernet '
-          f'weights -> {retrain["retrained_top1"]:.1f}% retrained')
+    print(f'  best ensemble (evolution): top-1 (search split) '
+          f'{evo["score"]:.1f}% on the supernet, {evo["flops_m"]:.2f}M MACs, '
+          f'split point {evo["split"]} -> {search["best_arch"]}')
+    print(f'  random search baseline:   top-1 (search split) '
+          f'{rnd["score"]:.1f}%, {rnd["flops_m"]:.2f}M MACs')
+    print(f'  best ensemble retrained:  top-1 (val) '
+          f'{retrain["retrained_top1"]:.1f}%')
     neas = detection['retinanet_neas_fpn_digits']
     mbv2 = detection['retinanet_mobilenetv2_fpn_digits']
-    print(f'  RetinaNet COCO mAP: NEAS {neas["map"]:.3f} '
+    print(f'  RetinaNet COCO mAP (detection val): NEAS {neas["map"]:.3f} '
           f'({neas["macs"]:.1f}M backbone MACs) vs MobileNetV2 '
           f'{mbv2["map"]:.3f} ({mbv2["macs"]:.1f}M)')
     print_ranking()

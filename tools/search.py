@@ -1,7 +1,9 @@
 """Phase 2: K-path evolution search over a trained NEAS supernet.
 
 Reads the supernet's weights and its (shrunk) search space from CHECKPOINT,
-scores ensembles by validation accuracy after BN recalibration, and writes
+scores ensembles by their accuracy on the ``search`` split (held out of
+training and of the reported ``val`` split; ``train_cfg.search_dataloader``)
+after BN recalibration, and writes
 ``best_arch.json`` (arch file with the official arch_list), the top-k table
 and ``search_curve.png`` to the work dir.
 

@@ -7,7 +7,10 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/neas_search_evolution.py',
 ]
+# Candidates are scored on the `search` split (never trained on, never
+# reported); val stays for reported figures.
 train_cfg = dict(
+    search_dataloader={{_base_.search_dataloader}},
     population_size=16,
     top_k=4,
     max_generations=4,

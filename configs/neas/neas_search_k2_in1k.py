@@ -9,3 +9,5 @@ _base_ = [
 ]
 # BN statistics are recalibrated per candidate; score with running stats.
 model = dict(eval_bn='running')
+# Candidates are scored on the held-out `search` split (imagenet_bs128.py).
+train_cfg = dict(search_dataloader={{_base_.search_dataloader}})

@@ -20,7 +20,7 @@ def plot_search_history(work_dir: Path, out: Path) -> None:
         ax.plot(gens, [h['topk_mean'] for h in history], linestyle='--',
                 color=line.get_color(), label=f'{state["mode"]}: top-k mean')
     ax.set_xlabel('generation')
-    ax.set_ylabel('ensemble validation accuracy (%)')
+    ax.set_ylabel('ensemble accuracy on the search split (%)')
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()

@@ -13,6 +13,7 @@ from mmengine.runner import Runner
 from neas_mm.compat import trusted_checkpoints
 from neas_mm.models.utils import recalibrated_paths
 from neas_mm.search.evolution import FlopsWindowError
+from neas_mm.engine import image_files
 from neas_mm.space import EnsembleArch
 
 REPO = Path(__file__).resolve().parents[2]
@@ -51,6 +52,8 @@ def _search_cfg(tiny, work_dir, data_root, ckpt, **loop):
     cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
                               'neas_search_k2_digits.py'))
     cfg.merge_from_dict({**tiny, **data_options(data_root),
+                         'train_cfg.search_dataloader.dataset.data_root':
+                         str(data_root),
                          'work_dir': str(work_dir), 'load_from': str(ckpt)})
     cfg.train_cfg.update(dict(population_size=6, top_k=2,
                               max_generations=3, num_mutation=3,
@@ -181,3 +184,23 @@ def test_tool_refuses_a_checkpoint_that_is_not_a_supernet(tmp_path):
     done = search_tool(str(ckpt))
     assert done.returncode != 0
     assert 'is not a NEAS supernet checkpoint' in done.stderr
+
+
+@pytest.mark.parametrize('split', ['val', 'train'])
+def test_search_split_that_overlaps_train_or_val_is_refused(
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg, split):
+    cfg = search_cfg(tmp_path, digits_cls_root, supernet_ckpt)
+    cfg.train_cfg.search_dataloader.dataset.update(
+        ann_file=f'meta/{split}.txt', data_prefix=split)
+    with pytest.raises(ValueError, match=f'shares 60 images with {split}_'):
+        Runner.from_cfg(cfg).train_loop
+
+
+def test_candidates_are_scored_on_the_search_split(
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
+    runner = Runner.from_cfg(search_cfg(tmp_path, digits_cls_root,
+                                        supernet_ckpt))
+    files = {Path(f).name for f in image_files(
+        runner.train_loop.search_dataloader.dataset)}
+    listed = (digits_cls_root / 'meta' / 'search.txt').read_text().split()
+    assert files == {Path(f).name for f in listed[::2]}

@@ -16,7 +16,7 @@ from neas_mm.search import FlopsTable
 from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
                                       random_arch, valid_child)
 from neas_mm.space import ArchError, EnsembleArch
-from ..fixed_subset import fixed_train_subset
+from ..fixed_subset import build_split, fixed_train_subset, image_files
 from ..runner_model import runner_model
 from ..search_plot import plot_search_history
 
@@ -30,8 +30,11 @@ class EvolutionSearchLoop(BaseLoop):
     Generation 0 draws ``population_size`` ensembles from the model's
     (shrunk) space inside the FLOPs window. Every candidate is scored once:
     BN statistics re-estimated on a fixed training subset, then the
-    ensemble's validation accuracy through the evaluator; the supernet's BN
-    statistics are restored afterwards. The ``top_k`` best seen so far are
+    ensemble's accuracy on the ``search_dataloader`` split through the
+    evaluator; the supernet's BN statistics are restored afterwards. The
+    search split must share no image with ``train_dataloader`` (trained on)
+    nor ``val_dataloader`` (reported): a number selected on the images it
+    is reported on would be optimistic. The ``top_k`` best seen so far are
     the parents of ``num_crossover`` crossovers and ``num_mutation``
     mutations; random ensembles fill the population. Children outside the
     space or the window are re-drawn (at most ``max_tries`` times each). In
@@ -47,8 +50,8 @@ class EvolutionSearchLoop(BaseLoop):
         runner: The Runner.
         dataloader: Training dataloader (its dataset gives the calibration
             subset; passed by the Runner).
-        val_dataloader: Dataloader config (or loader) that scores
-            candidates; default: the runner config's ``val_dataloader``.
+        search_dataloader: Dataloader config (or loader) that scores
+            candidates; default: the runner config's ``search_dataloader``.
         evaluator: Evaluator config; default: ``val_evaluator``.
         mode: ``'evolution'`` or ``'random'``.
         population_size: P (paper: 50).
@@ -71,7 +74,7 @@ class EvolutionSearchLoop(BaseLoop):
     def __init__(self,
                  runner,
                  dataloader: Any,
-                 val_dataloader: Optional[Any] = None,
+                 search_dataloader: Optional[Any] = None,
                  evaluator: Optional[Any] = None,
                  mode: str = 'evolution',
                  population_size: int = 50,
@@ -109,10 +112,17 @@ class EvolutionSearchLoop(BaseLoop):
             raise ValueError(f'flops_range must be (min, max), got '
                              f'{flops_range!r}')
         super().__init__(runner, dataloader)
-        val_dataloader = val_dataloader or runner.cfg.val_dataloader
-        self.val_dataloader = val_dataloader if isinstance(
-            val_dataloader, DataLoader) else runner.build_dataloader(
-                val_dataloader)
+        search_dataloader = search_dataloader or runner.cfg.get(
+            'search_dataloader')
+        if search_dataloader is None:
+            raise ValueError(
+                'EvolutionSearchLoop needs a search_dataloader (in train_cfg '
+                'or the config): the split candidates are scored on, held '
+                'out of training and of val_dataloader')
+        self.search_dataloader = search_dataloader if isinstance(
+            search_dataloader, DataLoader) else runner.build_dataloader(
+                search_dataloader)
+        self._check_disjoint(runner)
         evaluator = evaluator or runner.cfg.val_evaluator
         self.evaluator = evaluator if isinstance(
             evaluator, Evaluator) else runner.build_evaluator(evaluator)
@@ -135,6 +145,19 @@ class EvolutionSearchLoop(BaseLoop):
         self.history: List[Dict[str, Any]] = []
         self._calib = None
         self.table: Optional[FlopsTable] = None
+
+    def _check_disjoint(self, runner) -> None:
+        searched = image_files(self.search_dataloader.dataset)
+        for key in ('train_dataloader', 'val_dataloader'):
+            if runner.cfg.get(key) is None:
+                continue
+            shared = searched & image_files(build_split(runner, key))
+            if shared:
+                raise ValueError(
+                    f'EvolutionSearchLoop: the search split shares '
+                    f'{len(shared)} images with {key} (e.g. '
+                    f'{sorted(shared)[0]}); score candidates on a held-out '
+                    f'split (the `search` split)')
 
     @property
     def model(self):
@@ -172,7 +195,8 @@ class EvolutionSearchLoop(BaseLoop):
 
     # ------------------------------------------------------------ scoring
     def score(self, arch: EnsembleArch) -> float:
-        """Ensemble validation accuracy after BN recalibration."""
+        """Ensemble accuracy on the search split after BN
+        recalibration."""
         model = self.model
         if self._calib is None:
             self._calib = [inputs for inputs, _ in fixed_train_subset(
@@ -183,13 +207,13 @@ class EvolutionSearchLoop(BaseLoop):
         try:
             with recalibrated_paths(model, model.backbone, arch,
                                     self._calib):
-                for batch in self.val_dataloader:
+                for batch in self.search_dataloader:
                     with torch.no_grad():
                         outputs = model.val_step(batch)
                     self.evaluator.process(data_samples=outputs,
                                            data_batch=batch)
                 metrics = self.evaluator.evaluate(
-                    len(self.val_dataloader.dataset))
+                    len(self.search_dataloader.dataset))
         finally:
             model.eval_bn, model.eval_arch = eval_bn, None
         if self.score_key not in metrics:
