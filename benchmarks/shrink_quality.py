@@ -22,6 +22,10 @@ standalone ``val`` accuracy (mean over seeds) comes from the shared cache
   ensembles) against ``full_mean_acc``; ``kept_weighted_mean_acc``;
   ``kendall_tau`` (+ ``_ci95``, bootstrap over ensembles) of the trained
   supernet's scores after shrinking against standalone accuracy;
+  ``score_truth_tau`` (Kendall tau between each ensemble's mean score
+  percentile at a shrink and its standalone accuracy, mean over shrinks
+  and seeds; ``_per_shrink`` per seed): whether the metric's scores point
+  at the good ensembles at all, before any drop decision;
 * ``vs_random``: per metric, its ``top_quartile_decisions_kept`` and
   ``kendall_tau`` minus the random control's, with ``seed_noise`` (the
   largest half-range over supernet seeds of the two rows) beside;
@@ -41,9 +45,10 @@ from typing import Any, Dict, List
 
 import torch
 
-from neas_mm.evaluation import SupernetScorer, survival_summary
+from neas_mm.evaluation import (SupernetScorer, shrink_score_percentiles,
+                                survival_summary)
 from neas_mm.evaluation.ground_truth_setup import log, set_up
-from neas_mm.search import rank_agreement_over_seeds
+from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import REPO, load_supernet, train_supernet
@@ -84,6 +89,8 @@ def shrunk_run(metric: str, seed: int, args: argparse.Namespace, tag: str,
         if history_file.is_file() else []
     run = dict(scores=scores,
                survival=survival_summary(model.space, setup.archs, truth),
+               score_truth_tau=[score_truth_tau(r, setup.archs, truth)
+                                for r in history],
                shrinks=[dict(epoch=r['epoch'], size_after=r['size_after'],
                              layer_sizes=r['layer_sizes'])
                         for r in history])
@@ -93,6 +100,18 @@ def shrunk_run(metric: str, seed: int, args: argparse.Namespace, tag: str,
         f'{run["survival"]["top_quartile_decisions_kept"]:.2f} / bottom '
         f'{run["survival"]["bottom_quartile_decisions_kept"]:.2f}')
     return run
+
+
+def score_truth_tau(record: Dict[str, Any], archs: List[Any],
+                    truth: List[float]) -> Any:
+    """Kendall tau between the ensembles' mean score percentile in one
+    shrink and their standalone accuracy: does the metric prefer the good
+    ensembles' combinations at all?"""
+    percentiles = shrink_score_percentiles(record, archs)
+    idx = [i for i, v in enumerate(percentiles) if v is not None]
+    if len(idx) < 3:
+        return None
+    return kendall_tau([percentiles[i] for i in idx], [truth[i] for i in idx])
 
 
 def _mean(values: List[Any]) -> Any:
@@ -113,6 +132,9 @@ def metric_row(metric: str, args: argparse.Namespace, tag: str, setup,
                                           truth)
     row.update({k: agreement[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                           'kendall_tau_per_seed')})
+    row['score_truth_tau_per_shrink'] = [r['score_truth_tau'] for r in runs]
+    row['score_truth_tau'] = _mean([_mean(r['score_truth_tau'])
+                                    for r in runs])
     row['shrinks'] = [r['shrinks'] for r in runs]
     row['scores'] = [r['scores'] for r in runs]
     log(f'{metric}: top quartile kept {row["top_quartile_kept"]:.2f}, '

@@ -1,7 +1,7 @@
 """How a shrunk space treats known ensembles: which of them it still holds,
 and how much of each (no Runner, no model: the space and the archs)."""
 import statistics
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from neas_mm.space import EnsembleArch, SearchSpace
 
@@ -63,3 +63,31 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
         full_mean_acc=_mean(list(truth)),
         kept_weighted_mean_acc=(sum(k * t for k, t in zip(kept, truth))
                                 / sum(kept) if sum(kept) else None))
+
+
+def shrink_score_percentiles(record: Dict[str, Any],
+                             archs: Sequence[EnsembleArch]
+                             ) -> List[Optional[float]]:
+    """For each arch, the mean percentile (0 = lowest, 1 = highest) of its
+    combinations' scores in one shrink record of ``DiversityShrinkHook``,
+    ranked within each layer for a per-layer selection and over all layers
+    for a global one; None for an arch none of whose combinations was
+    scored (e.g. split after every scored layer)."""
+    scores = {(s['layer'], tuple(s['combo'])): s['score']
+              for s in record['scores']}
+    groups: Dict[Any, List[Any]] = {}
+    for key in scores:
+        group = key[0] if record.get('selection') == 'per_layer' else 'all'
+        groups.setdefault(group, []).append(key)
+    percentile = {}
+    for keys in groups.values():
+        ranked = sorted(keys, key=lambda k: scores[k])
+        for rank, key in enumerate(ranked):
+            percentile[key] = rank / max(1, len(ranked) - 1)
+    out: List[Optional[float]] = []
+    for arch in archs:
+        values = [percentile[(m, arch.layer_ops(m))]
+                  for m in range(arch.split, arch.num_layers)
+                  if (m, arch.layer_ops(m)) in percentile]
+        out.append(statistics.mean(values) if values else None)
+    return out

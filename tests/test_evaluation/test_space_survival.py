@@ -64,3 +64,27 @@ def test_summary_of_a_space_that_kept_the_best():
 def test_summary_needs_one_truth_per_arch():
     with pytest.raises(ValueError, match='one truth each'):
         survival_summary(space(), archs(), [0.5])
+
+
+def test_score_percentiles_per_layer_and_global():
+    from neas_mm.evaluation import shrink_score_percentiles
+    from neas_mm.space import EnsembleArch
+    a, b, c = 'k3_e4', 'k5_e4', 'k7_e4'
+    arch_ab = EnsembleArch(split=2, shared=['k3_e4', 'k3_e4'],
+                           paths=[[a, a], [b, c]], stage_depths=(4, ))
+    shared = EnsembleArch(split=4, shared=[a] * 4, paths=[[], []],
+                          stage_depths=(4, ))
+    scores = [dict(layer=2, combo=[a, b], score=5.0),
+              dict(layer=2, combo=[b, a], score=1.0),
+              dict(layer=3, combo=[a, c], score=-3.0),
+              dict(layer=3, combo=[b, c], score=-1.0),
+              dict(layer=3, combo=[c, a], score=-2.0)]
+    per_layer = dict(selection='per_layer', scores=scores)
+    # Layer 2: (a, b) is its highest (1.0); layer 3: (a, c) its lowest (0).
+    assert shrink_score_percentiles(per_layer, [arch_ab, shared]) == \
+        [0.5, None]
+    # Globally (a, b) is the highest of five (1.0), (a, c) the lowest (0).
+    glob = dict(selection='global', scores=scores)
+    assert shrink_score_percentiles(glob, [arch_ab])[0] == 0.5
+    scores[0]['score'] = -1.5  # now second of five globally: 0.5
+    assert shrink_score_percentiles(glob, [arch_ab])[0] == 0.25
