@@ -17,7 +17,11 @@ standalone ``val`` accuracy (mean over seeds) comes from the shared cache
   shrunk space still contains) against ``all_kept`` (the same for all: what
   chance gives); ``top_quartile_decisions_kept`` and
   ``bottom_quartile_decisions_kept`` (share of those ensembles' per-layer
-  choices still allowed); ``space_removed`` (share of the combinations
+  choices still allowed); ``top_quartile_combos_kept``,
+  ``bottom_quartile_combos_kept``, ``all_combos_kept`` (the same over
+  their layers after the split only: a shared operator survives while any
+  combination holds it, so ensembles that split late look safe under any
+  metric, random included); ``space_removed`` (share of the combinations
   gone); ``surviving_mean_acc`` (mean standalone accuracy of the contained
   ensembles) against ``full_mean_acc``; ``kept_weighted_mean_acc``;
   ``kendall_tau`` (+ ``_ci95``, bootstrap over ensembles) of the trained
@@ -26,9 +30,10 @@ standalone ``val`` accuracy (mean over seeds) comes from the shared cache
   percentile at a shrink and its standalone accuracy, mean over shrinks
   and seeds; ``_per_shrink`` per seed): whether the metric's scores point
   at the good ensembles at all, before any drop decision;
-* ``vs_random``: per metric, its ``top_quartile_decisions_kept`` and
-  ``kendall_tau`` minus the random control's, with ``seed_noise`` (the
-  largest half-range over supernet seeds of the two rows) beside;
+* ``vs_random``: per metric, its ``top_quartile_decisions_kept``,
+  ``top_quartile_combos_kept``, ``kendall_tau`` and ``score_truth_tau``
+  minus the random control's, each with ``_seed_noise`` (the larger
+  half-range over supernet seeds of the two rows) beside;
 * ``archs`` and ``settings``.
 
 Plots (``shrink_quality_{full,quick}.png``): per metric the share of the
@@ -51,36 +56,25 @@ from neas_mm.evaluation.ground_truth_setup import log, set_up
 from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
-from bench_common.supernet_runs import REPO, load_supernet, train_supernet
-
-CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
-METRICS = dict(diversity='neas_mm.DiversityMetric',
-               accuracy='neas_mm.AccuracyMetric',
-               senas='neas_mm.SENASMetric',
-               random='neas_mm.RandomMetric',
-               none='neas_mm.NoneMetric')
+from bench_common.cluttered_supernets import (CONFIG, FULL_EPOCHS, METRICS,
+                                              QUICK, shrinking_supernet)
+from bench_common.supernet_runs import REPO, load_supernet
 SUMMARY_KEYS = ('top_quartile_kept', 'all_kept',
                 'top_quartile_decisions_kept',
                 'bottom_quartile_decisions_kept', 'all_decisions_kept',
+                'top_quartile_combos_kept', 'bottom_quartile_combos_kept',
+                'all_combos_kept',
                 'space_removed', 'surviving_mean_acc', 'full_mean_acc',
                 'kept_weighted_mean_acc')
 
 
-def shrunk_run(metric: str, seed: int, args: argparse.Namespace, tag: str,
-               setup, calib: torch.Tensor,
+def shrunk_run(metric: str, seed: int, args: argparse.Namespace, setup,
+               calib: torch.Tensor,
                truth: List[float]) -> Dict[str, Any]:
     """Train (or reuse) one shrinking supernet; its space and scores."""
-    work_dir = args.out_dir / 'shrink_quality' / f'{metric}_s{seed}_{tag}'
-    options = [f'custom_hooks.0.metric.type={METRICS[metric]}',
-               f'randomness.seed={seed}', f'model.sampler.seed={seed}',
-               f'custom_hooks.0.seed={seed}',
-               *[f'{key}.dataset.data_root={args.data_root}'
-                 for key in ('train_dataloader', 'val_dataloader',
-                             'search_dataloader')]]
-    if args.quick:
-        options += [f'train_dataloader.dataset.indices={args.train_images}',
-                    f'custom_hooks.0.num_drop={args.num_drop}']
-    checkpoint = train_supernet(CONFIG, work_dir, args.epochs, options)
+    checkpoint = shrinking_supernet(args.out_dir, args.data_root, metric,
+                                    seed, args.quick)
+    work_dir = checkpoint.parent
     model = load_supernet(CONFIG, checkpoint, 'entangled')
     scorer = SupernetScorer(model, calib, setup.splits['search'])
     scores = [scorer.score(arch) for arch in setup.archs]
@@ -119,10 +113,10 @@ def _mean(values: List[Any]) -> Any:
     return statistics.mean(values) if values else None
 
 
-def metric_row(metric: str, args: argparse.Namespace, tag: str, setup,
+def metric_row(metric: str, args: argparse.Namespace, setup,
                calib: torch.Tensor, truth: List[float]) -> Dict[str, Any]:
     """One metric: a shrinking supernet per seed, summarised."""
-    runs = [shrunk_run(metric, seed, args, tag, setup, calib, truth)
+    runs = [shrunk_run(metric, seed, args, setup, calib, truth)
             for seed in range(args.supernet_seeds)]
     row: Dict[str, Any] = dict(metric=METRICS[metric])
     for key in SUMMARY_KEYS:
@@ -133,8 +127,9 @@ def metric_row(metric: str, args: argparse.Namespace, tag: str, setup,
     row.update({k: agreement[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                           'kendall_tau_per_seed')})
     row['score_truth_tau_per_shrink'] = [r['score_truth_tau'] for r in runs]
-    row['score_truth_tau'] = _mean([_mean(r['score_truth_tau'])
-                                    for r in runs])
+    row['score_truth_tau_per_seed'] = [_mean(r['score_truth_tau'])
+                                       for r in runs]
+    row['score_truth_tau'] = _mean(row['score_truth_tau_per_seed'])
     row['shrinks'] = [r['shrinks'] for r in runs]
     row['scores'] = [r['scores'] for r in runs]
     log(f'{metric}: top quartile kept {row["top_quartile_kept"]:.2f}, '
@@ -144,7 +139,8 @@ def metric_row(metric: str, args: argparse.Namespace, tag: str, setup,
     return row
 
 
-def half_range(values: List[float]) -> float:
+def half_range(values: List[Any]) -> float:
+    values = [v for v in values if v is not None]
     return (max(values) - min(values)) / 2 if len(values) > 1 else 0.0
 
 
@@ -158,8 +154,13 @@ def against_random(rows: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
         if name == 'random':
             continue
         entry = {}
-        for key in ('top_quartile_decisions_kept', 'kendall_tau'):
+        for key in ('top_quartile_decisions_kept',
+                    'top_quartile_combos_kept', 'kendall_tau',
+                    'score_truth_tau'):
             per_seed = f'{key}_per_seed'
+            if row[key] is None or control[key] is None:
+                entry[key] = None
+                continue
             entry[key] = row[key] - control[key]
             entry[f'{key}_seed_noise'] = max(
                 half_range(row[per_seed]), half_range(control[per_seed]))
@@ -169,30 +170,36 @@ def against_random(rows: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
 
 def plot(rows: Dict[str, Dict[str, Any]], out: Path) -> None:
     names = list(rows)
-    fig, axes = new_figure(1, 2, (11, 4))
+    fig, axes = new_figure(1, 3, (15, 4))
+    kept_ax, tau_ax, score_ax = axes[0]
     for x, name in enumerate(names):
         row = rows[name]
-        for offset, key, color in ((-0.12, 'top_quartile_decisions_kept',
+        for offset, key, color in ((-0.12, 'top_quartile_combos_kept',
                                     'tab:green'),
-                                   (0.12, 'bottom_quartile_decisions_kept',
+                                   (0.12, 'bottom_quartile_combos_kept',
                                     'tab:red')):
             values = row[f'{key}_per_seed']
-            axes[0][0].scatter([x + offset] * len(values), values, c=color,
-                               label=key.split('_')[0] if x == 0 else None)
+            kept_ax.scatter([x + offset] * len(values), values, c=color,
+                            label=key.split('_')[0] if x == 0 else None)
         taus = row['kendall_tau_per_seed']
-        axes[0][1].scatter([x] * len(taus), taus, c='tab:blue')
-        axes[0][1].errorbar([x], [row['kendall_tau']], yerr=[
+        tau_ax.scatter([x] * len(taus), taus, c='tab:blue')
+        tau_ax.errorbar([x], [row['kendall_tau']], yerr=[
             [row['kendall_tau'] - row['kendall_tau_ci95'][0]],
             [row['kendall_tau_ci95'][1] - row['kendall_tau']]], fmt='_',
             c='k', capsize=4)
+        for seed, per_shrink in enumerate(row['score_truth_tau_per_shrink']):
+            score_ax.plot([x + 0.08 * (seed - 0.5)] * len(per_shrink),
+                          per_shrink, '.', c='tab:purple')
     removed = _mean([r['space_removed'] for r in rows.values()
                      if r['space_removed']]) or 0
-    axes[0][0].axhline(1 - removed, ls='--', c='gray',
-                       label='combinations kept')
-    axes[0][0].set_ylabel("share of the quartile's choices kept")
-    axes[0][0].legend(fontsize=7)
-    axes[0][1].set_ylabel('Kendall tau after shrinking (bar: 95% CI)')
-    axes[0][1].axhline(0, c='gray', lw=0.5)
+    kept_ax.axhline(1 - removed, ls='--', c='gray',
+                    label='all combinations')
+    kept_ax.set_ylabel("share of the quartile's combinations kept")
+    kept_ax.legend(fontsize=7)
+    tau_ax.set_ylabel('Kendall tau after shrinking (bar: 95% CI)')
+    score_ax.set_ylabel('tau(score percentile, standalone acc) per shrink')
+    for ax in (tau_ax, score_ax):
+        ax.axhline(0, c='gray', lw=0.5)
     for ax in axes[0]:
         ax.set_xticks(range(len(names)), names)
         ax.grid(alpha=0.3)
@@ -212,19 +219,15 @@ def main() -> None:
                         help='standalone seeds per ensemble')
     parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per ensemble')
-    parser.add_argument('--epochs', type=int, default=4,
-                        help='supernet epochs (188 steps each); shrinks '
-                        'after each but the last')
     parser.add_argument('--metrics', nargs='+', choices=list(METRICS),
                         default=list(METRICS), help='shrink metrics')
     parser.add_argument('--supernet-seeds', type=int, default=2,
                         help='supernets trained per metric (seeds 0..n-1)')
     add_calib_option(parser)
     args = parser.parse_args()
-    args.train_images, args.num_drop = 0, 0
     if args.quick:
-        args.archs, args.steps, args.epochs, args.seeds = 6, 200, 2, 2
-        args.supernet_seeds, args.train_images, args.num_drop = 1, 3000, 116
+        args.archs, args.steps, args.seeds = 6, 200, 2
+        args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
@@ -237,7 +240,7 @@ def main() -> None:
     calib = setup.splits['train'][0][calib_idx[:args.calib]]
 
     tag = 'quick' if args.quick else 'full'
-    rows = {m: metric_row(m, args, tag, setup, calib, truth)
+    rows = {m: metric_row(m, args, setup, calib, truth)
             for m in args.metrics}
     plot_file = args.out_dir / f'shrink_quality_{tag}.png'
     plot(rows, plot_file)
@@ -253,8 +256,11 @@ def main() -> None:
                                                     standalone))],
         settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
                       supernet_seeds=args.supernet_seeds,
-                      supernet_epochs=args.epochs, calib=args.calib,
-                      train_images=args.train_images or 'all',
+                      supernet_epochs=(QUICK['epochs'] if args.quick
+                                       else FULL_EPOCHS),
+                      calib=args.calib,
+                      train_images=(QUICK['train_images'] if args.quick
+                                    else 'all'),
                       task=setup.task),
         plot=str(plot_file)))
     (args.out_dir / f'shrink_quality_{tag}.json').write_text(result + '\n')

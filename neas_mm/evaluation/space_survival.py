@@ -23,7 +23,22 @@ def decisions_kept(space: SearchSpace, arch: EnsembleArch) -> float:
     return kept / len(layers)
 
 
-def _mean(values: Sequence[float]) -> Any:
+def combos_kept(space: SearchSpace,
+                arch: EnsembleArch) -> Optional[float]:
+    """Share of ``arch``'s combinations (its layers after the split) that
+    the space still holds; None for an arch with no layer after its split.
+    Unlike :func:`decisions_kept` it ignores shared layers, whose operator
+    survives while any combination holds it, so archs with few split layers
+    do not look safer than they are."""
+    layers = range(arch.split, arch.num_layers)
+    if not layers:
+        return None
+    return sum(arch.layer_ops(m) in space.combos[m]
+               for m in layers) / len(layers)
+
+
+def _mean(values: Sequence[Optional[float]]) -> Any:
+    values = [v for v in values if v is not None]
     return statistics.mean(values) if values else None
 
 
@@ -38,8 +53,11 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
         the space still contains), ``all_kept`` (the same over all archs:
         what random survival looks like), ``top_quartile_decisions_kept``,
         ``bottom_quartile_decisions_kept`` and ``all_decisions_kept`` (mean
-        of :func:`decisions_kept`), ``surviving_mean_acc`` (mean truth of
-        the contained archs; None if none is) against ``full_mean_acc``,
+        of :func:`decisions_kept`), ``top_quartile_combos_kept``,
+        ``bottom_quartile_combos_kept`` and ``all_combos_kept`` (mean of
+        :func:`combos_kept` over the archs that split),
+        ``surviving_mean_acc`` (mean truth of the contained archs; None if
+        none is) against ``full_mean_acc``,
         and ``kept_weighted_mean_acc`` (truth weighted by decisions kept).
     """
     if len(archs) != len(truth) or len(archs) < 4:
@@ -50,6 +68,7 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
     top, bottom = order[:quarter], order[-quarter:]
     contained = [space.contains(a) for a in archs]
     kept = [decisions_kept(space, a) for a in archs]
+    combos = [combos_kept(space, a) for a in archs]
     surviving: List[float] = [t for t, c in zip(truth, contained) if c]
     return dict(
         space_removed=1 - space.size / space.initial_size,
@@ -59,6 +78,9 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
         top_quartile_decisions_kept=_mean([kept[i] for i in top]),
         bottom_quartile_decisions_kept=_mean([kept[i] for i in bottom]),
         all_decisions_kept=_mean(kept),
+        top_quartile_combos_kept=_mean([combos[i] for i in top]),
+        bottom_quartile_combos_kept=_mean([combos[i] for i in bottom]),
+        all_combos_kept=_mean(combos),
         surviving_mean_acc=_mean(surviving),
         full_mean_acc=_mean(list(truth)),
         kept_weighted_mean_acc=(sum(k * t for k, t in zip(kept, truth))
