@@ -88,3 +88,17 @@ def test_score_percentiles_per_layer_and_global():
     assert shrink_score_percentiles(glob, [arch_ab])[0] == 0.5
     scores[0]['score'] = -1.5  # now second of five globally: 0.5
     assert shrink_score_percentiles(glob, [arch_ab])[0] == 0.25
+
+
+def test_combos_kept_ignores_shared_layers():
+    from neas_mm.evaluation import combos_kept
+    sp = space()
+    pool = archs(20)
+    late = next(a for a in pool if a.split == 3)  # one layer after it
+    shared_only = next(a for a in pool if a.split == 4)
+    assert combos_kept(sp, shared_only) is None
+    assert combos_kept(sp, late) == 1.0
+    sp.remove(3, late.layer_ops(3))
+    assert combos_kept(sp, late) == 0.0
+    # decisions_kept still credits its shared layers 1 and 2.
+    assert decisions_kept(sp, late) == pytest.approx(2 / 3)
