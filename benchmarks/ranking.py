@@ -41,11 +41,12 @@ from typing import Any, Dict, List
 import torch
 
 from neas_mm.evaluation import SupernetScorer
-from neas_mm.evaluation.ground_truth_setup import log, set_up
+from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
                             rank_agreement_over_seeds)
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
+from bench_common.truth import standalone_truth
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
                                         load_supernet, train_supernet)
 
@@ -152,15 +153,7 @@ def main() -> None:
         args.rows, args.operators = ['diversity', 'none'], ['entangled']
         args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
-                   args.out_dir / 'standalone_cache.jsonl')
-    standalone = setup.standalone(args.seeds)
-    truth = [statistics.mean(r['acc']['val'] for r in results)
-             for results in standalone]
-    calib_idx = torch.randperm(len(setup.splits['train'][0]),
-                               generator=torch.Generator().manual_seed(0))
-    calib = setup.splits['train'][0][calib_idx[:args.calib]]
+    setup, standalone, truth, calib = standalone_truth(args, CONFIG)
 
     rows = []
     tag = 'quick' if args.quick else 'full'

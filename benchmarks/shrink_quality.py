@@ -52,10 +52,11 @@ import torch
 
 from neas_mm.evaluation import (SupernetScorer, shrink_score_percentiles,
                                 survival_summary)
-from neas_mm.evaluation.ground_truth_setup import log, set_up
+from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
+from bench_common.truth import standalone_truth
 from bench_common.cluttered_supernets import (CONFIG, FULL_EPOCHS, METRICS,
                                               QUICK, shrinking_supernet)
 from bench_common.supernet_runs import REPO, load_supernet
@@ -229,15 +230,7 @@ def main() -> None:
         args.archs, args.steps, args.seeds = 6, 200, 2
         args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    setup = set_up(args.data_root, str(CONFIG), args.archs, args.steps,
-                   args.out_dir / 'standalone_cache.jsonl')
-    standalone = setup.standalone(args.seeds)
-    truth = [statistics.mean(r['acc']['val'] for r in results)
-             for results in standalone]
-    calib_idx = torch.randperm(len(setup.splits['train'][0]),
-                               generator=torch.Generator().manual_seed(0))
-    calib = setup.splits['train'][0][calib_idx[:args.calib]]
+    setup, standalone, truth, calib = standalone_truth(args, CONFIG)
 
     tag = 'quick' if args.quick else 'full'
     rows = {m: metric_row(m, args, setup, calib, truth)
