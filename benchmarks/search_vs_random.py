@@ -30,6 +30,7 @@ curves and the winners' standalone accuracies.
 Run: ``.venv/bin/python benchmarks/search_vs_random.py [--quick]``.
 """
 import argparse
+import itertools
 import json
 import math
 import statistics
@@ -81,7 +82,7 @@ def run_search(mode: str, seed: int, checkpoint: Path,
     scores = [score for _, score in state['scores']]
     best = EnsembleArch.load(work_dir / 'best_arch.json')
     return dict(best=best, score=max(scores),
-                curve=[max(scores[:i + 1]) for i in range(len(scores))])
+                curve=list(itertools.accumulate(scores, max)))
 
 
 def mean_se(values: List[float]) -> List[float]:

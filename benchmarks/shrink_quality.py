@@ -44,14 +44,13 @@ Run: ``.venv/bin/python benchmarks/shrink_quality.py [--quick]``.
 """
 import argparse
 import json
-import statistics
 from pathlib import Path
 from typing import Any, Dict, List
 
 import torch
 
-from neas_mm.evaluation import (SupernetScorer, shrink_score_percentiles,
-                                survival_summary)
+from neas_mm.evaluation import (SupernetScorer, mean_present,
+                                shrink_score_percentiles, survival_summary)
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
@@ -89,11 +88,12 @@ def shrunk_run(metric: str, seed: int, args: argparse.Namespace, setup,
                shrinks=[dict(epoch=r['epoch'], size_after=r['size_after'],
                              layer_sizes=r['layer_sizes'])
                         for r in history])
+    survival = run['survival']
     log(f'  {metric} seed {seed}: space {model.space.size}, top quartile '
-        f'kept {run["survival"]["top_quartile_kept"]:.2f} (all '
-        f'{run["survival"]["all_kept"]:.2f}), choices kept top '
-        f'{run["survival"]["top_quartile_decisions_kept"]:.2f} / bottom '
-        f'{run["survival"]["bottom_quartile_decisions_kept"]:.2f}')
+        f'kept {survival["top_quartile_kept"]:.2f} (all '
+        f'{survival["all_kept"]:.2f}), combinations kept top '
+        f'{survival["top_quartile_combos_kept"]:.2f} / all '
+        f'{survival["all_combos_kept"]:.2f}')
     return run
 
 
@@ -109,11 +109,6 @@ def score_truth_tau(record: Dict[str, Any], archs: List[Any],
     return kendall_tau([percentiles[i] for i in idx], [truth[i] for i in idx])
 
 
-def _mean(values: List[Any]) -> Any:
-    values = [v for v in values if v is not None]
-    return statistics.mean(values) if values else None
-
-
 def metric_row(metric: str, args: argparse.Namespace, setup,
                calib: torch.Tensor, truth: List[float]) -> Dict[str, Any]:
     """One metric: a shrinking supernet per seed, summarised."""
@@ -122,20 +117,20 @@ def metric_row(metric: str, args: argparse.Namespace, setup,
     row: Dict[str, Any] = dict(metric=METRICS[metric])
     for key in SUMMARY_KEYS:
         per_seed = [r['survival'][key] for r in runs]
-        row[key], row[f'{key}_per_seed'] = _mean(per_seed), per_seed
+        row[key], row[f'{key}_per_seed'] = mean_present(per_seed), per_seed
     agreement = rank_agreement_over_seeds([r['scores'] for r in runs],
                                           truth)
     row.update({k: agreement[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                           'kendall_tau_per_seed')})
     row['score_truth_tau_per_shrink'] = [r['score_truth_tau'] for r in runs]
-    row['score_truth_tau_per_seed'] = [_mean(r['score_truth_tau'])
+    row['score_truth_tau_per_seed'] = [mean_present(r['score_truth_tau'])
                                        for r in runs]
-    row['score_truth_tau'] = _mean(row['score_truth_tau_per_seed'])
+    row['score_truth_tau'] = mean_present(row['score_truth_tau_per_seed'])
     row['shrinks'] = [r['shrinks'] for r in runs]
     row['scores'] = [r['scores'] for r in runs]
     log(f'{metric}: top quartile kept {row["top_quartile_kept"]:.2f}, '
-        f'choices kept top {row["top_quartile_decisions_kept"]:.2f} / '
-        f'bottom {row["bottom_quartile_decisions_kept"]:.2f}, removed '
+        f'combinations kept top {row["top_quartile_combos_kept"]:.2f} / '
+        f'all {row["all_combos_kept"]:.2f}, removed '
         f'{row["space_removed"]:.2f}, tau {row["kendall_tau"]:.3f}')
     return row
 
@@ -191,7 +186,7 @@ def plot(rows: Dict[str, Dict[str, Any]], out: Path) -> None:
         for seed, per_shrink in enumerate(row['score_truth_tau_per_shrink']):
             score_ax.plot([x + 0.08 * (seed - 0.5)] * len(per_shrink),
                           per_shrink, '.', c='tab:purple')
-    removed = _mean([r['space_removed'] for r in rows.values()
+    removed = mean_present([r['space_removed'] for r in rows.values()
                      if r['space_removed']]) or 0
     kept_ax.axhline(1 - removed, ls='--', c='gray',
                     label='all combinations')

@@ -1,6 +1,6 @@
 """Runner glue: hooks, loops, BN recalibration, plots."""
-from .fixed_subset import (build_split, fixed_subset, fixed_train_subset,
-                           image_files)
+from .fixed_subset import (build_split, check_disjoint, fixed_subset,
+                           fixed_train_subset, image_files)
 from .hooks import DiversityShrinkHook, ScheduledDropPathHook
 from .loops import EvolutionSearchLoop
 from .runner_model import runner_model
@@ -8,8 +8,9 @@ from .search_plot import plot_search_history
 from .shrink_plot import plot_shrink_scores
 
 __all__ = [
-    'build_split', 'DiversityShrinkHook', 'EvolutionSearchLoop',
-    'fixed_subset', 'fixed_train_subset', 'image_files',
+    'build_split', 'check_disjoint', 'DiversityShrinkHook',
+    'EvolutionSearchLoop', 'fixed_subset', 'fixed_train_subset',
+    'image_files',
     'plot_search_history', 'plot_shrink_scores', 'runner_model',
     'ScheduledDropPathHook'
 ]

@@ -37,7 +37,8 @@ def combos_kept(space: SearchSpace,
                for m in layers) / len(layers)
 
 
-def _mean(values: Sequence[Optional[float]]) -> Any:
+def mean_present(values: Sequence[Optional[float]]) -> Any:
+    """Mean of the values that are not None; None if there are none."""
     values = [v for v in values if v is not None]
     return statistics.mean(values) if values else None
 
@@ -73,16 +74,16 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
     return dict(
         space_removed=1 - space.size / space.initial_size,
         space_size=space.size,
-        top_quartile_kept=_mean([float(contained[i]) for i in top]),
-        all_kept=_mean([float(c) for c in contained]),
-        top_quartile_decisions_kept=_mean([kept[i] for i in top]),
-        bottom_quartile_decisions_kept=_mean([kept[i] for i in bottom]),
-        all_decisions_kept=_mean(kept),
-        top_quartile_combos_kept=_mean([combos[i] for i in top]),
-        bottom_quartile_combos_kept=_mean([combos[i] for i in bottom]),
-        all_combos_kept=_mean(combos),
-        surviving_mean_acc=_mean(surviving),
-        full_mean_acc=_mean(list(truth)),
+        top_quartile_kept=mean_present([float(contained[i]) for i in top]),
+        all_kept=mean_present([float(c) for c in contained]),
+        top_quartile_decisions_kept=mean_present([kept[i] for i in top]),
+        bottom_quartile_decisions_kept=mean_present([kept[i] for i in bottom]),
+        all_decisions_kept=mean_present(kept),
+        top_quartile_combos_kept=mean_present([combos[i] for i in top]),
+        bottom_quartile_combos_kept=mean_present([combos[i] for i in bottom]),
+        all_combos_kept=mean_present(combos),
+        surviving_mean_acc=mean_present(surviving),
+        full_mean_acc=mean_present(list(truth)),
         kept_weighted_mean_acc=(sum(k * t for k, t in zip(kept, truth))
                                 / sum(kept) if sum(kept) else None))
 

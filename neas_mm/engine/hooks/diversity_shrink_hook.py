@@ -12,7 +12,7 @@ from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
 from neas_mm.search import SHRINK_METRICS, EnsembleSample, select_drops
 from neas_mm.space import SearchSpace
-from ..fixed_subset import build_split, fixed_subset, image_files
+from ..fixed_subset import build_split, check_disjoint, fixed_subset
 from ..runner_model import runner_model
 from ..shrink_plot import plot_shrink_scores
 
@@ -136,14 +136,9 @@ class DiversityShrinkHook(Hook):
                     f'the supernet is not trained on; see '
                     f'configs/_base_/datasets/digits_cls.py)')
             dataset = build_split(runner, self.score_split)
-            shared = image_files(dataset) & image_files(
-                build_split(runner, 'train_dataloader'))
-            if shared:
-                raise ValueError(
-                    f'DiversityShrinkHook: {self.score_split} shares '
-                    f'{len(shared)} images with train_dataloader (e.g. '
-                    f'{sorted(shared)[0]}); scores on trained images reward '
-                    f'memorisation. Use a held-out split.')
+            # Scores on trained images would reward memorisation.
+            check_disjoint(runner, dataset, 'DiversityShrinkHook',
+                           ['train_dataloader'])
             self._batches = fixed_subset(dataset, runner_model(runner),
                                          self.score_size,
                                          self.score_batch_size, self.seed)
@@ -186,10 +181,7 @@ class DiversityShrinkHook(Hook):
         record = [None]
         if is_main_process():
             samples = self.measure(runner, space, index)
-            splittable = set(space.splittable_layers)
-            scores = {key: value for key, value in
-                      self.metric.score(samples, space).items()
-                      if key[0] in splittable}
+            scores = self.metric.score(samples, space)
             drops = select_drops(space, scores, self.num_drop,
                                  self.threshold, self.per_layer)
             record = [dict(shrink=index + 1, epoch=runner.epoch + 1,

@@ -16,7 +16,7 @@ from neas_mm.search import FlopsTable
 from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
                                       random_arch, valid_child)
 from neas_mm.space import ArchError, EnsembleArch
-from ..fixed_subset import build_split, fixed_train_subset, image_files
+from ..fixed_subset import check_disjoint, fixed_train_subset
 from ..runner_model import runner_model
 from ..search_plot import plot_search_history
 
@@ -122,7 +122,9 @@ class EvolutionSearchLoop(BaseLoop):
         self.search_dataloader = search_dataloader if isinstance(
             search_dataloader, DataLoader) else runner.build_dataloader(
                 search_dataloader)
-        self._check_disjoint(runner)
+        check_disjoint(runner, self.search_dataloader.dataset,
+                       'EvolutionSearchLoop',
+                       ['train_dataloader', 'val_dataloader'])
         evaluator = evaluator or runner.cfg.val_evaluator
         self.evaluator = evaluator if isinstance(
             evaluator, Evaluator) else runner.build_evaluator(evaluator)
@@ -145,19 +147,6 @@ class EvolutionSearchLoop(BaseLoop):
         self.history: List[Dict[str, Any]] = []
         self._calib = None
         self.table: Optional[FlopsTable] = None
-
-    def _check_disjoint(self, runner) -> None:
-        searched = image_files(self.search_dataloader.dataset)
-        for key in ('train_dataloader', 'val_dataloader'):
-            if runner.cfg.get(key) is None:
-                continue
-            shared = searched & image_files(build_split(runner, key))
-            if shared:
-                raise ValueError(
-                    f'EvolutionSearchLoop: the search split shares '
-                    f'{len(shared)} images with {key} (e.g. '
-                    f'{sorted(shared)[0]}); score candidates on a held-out '
-                    f'split (the `search` split)')
 
     @property
     def model(self):

@@ -30,7 +30,8 @@ class AccuracyMetric:
               space: SearchSpace) -> Dict[ComboKey, float]:
         stats = gather_layer_statistics(samples, space.layer_ops, beta=1.0)
         scores = {}
-        for m, layer in enumerate(stats):
+        for m in space.splittable_layers:  # the layers whose combos drop
+            layer = stats[m]
             quality = quality_matrix(layer, 1.0, self.min_quality)
             for combo in space.combos[m]:
                 scores[(m, combo)] = float(np.mean(

@@ -54,7 +54,8 @@ class DiversityMetric:
         stats = gather_layer_statistics(samples, space.layer_ops,
                                         self.resolve_beta(samples))
         scores = {}
-        for m, layer in enumerate(stats):
+        for m in space.splittable_layers:  # the layers whose combos drop
+            layer = stats[m]
             values = log_det_scores(
                 similarity_matrix(layer, self.jitter),
                 quality_matrix(layer, self.gamma, self.min_quality),
