@@ -1,14 +1,18 @@
 """Does evolution find better ensembles than random search at the same
-budget? Both searches on one trained supernet, their winners trained
-standalone.
+budget, and which of the paper's search operators matter? All searches on
+one trained supernet, their winners trained standalone.
 
 The supernet is the cluttered-digits one with diversity shrinking, seed 0
 (shared with ``shrink_quality.py``: trained there or here, once). For each
-mode (``evolution``, ``random``) and search seed, ``tools/search.py`` runs
+search kind and seed, ``tools/search.py`` runs
 ``configs/neas/neas_search_k2_cluttered.py`` (one Runner each, resumable,
 reused when done) with the same population, generations (so the same number
 of evaluated candidates) and FLOPs window, scoring candidates on the
-``search`` split. Each search's best ensemble is then trained standalone
+``search`` split. The kinds (``SEARCHES``): ``evolution`` (the loop's
+defaults: split mutation to any point, parents the all-time top-k),
+``random``, ``evolution_step`` (the split moves one layer at a time) and
+``evolution_population`` (parents the top-k of the last generation only).
+Each search's best ensemble is then trained standalone
 (the ranking benchmarks' recipe and cache) and scored on ``val``. Prints
 one JSON object:
 
@@ -16,11 +20,13 @@ one JSON object:
   and standard error over search seeds of the winners' standalone val
   accuracy (each the mean over ``--standalone-seeds``); ``difference`` and
   ``difference_se``; ``seeds`` (search seeds per mode);
+* ``variants``: per evolution variant its ``mean``, ``se`` and
+  ``difference`` (minus plain ``evolution``) with ``difference_se``;
 * ``supernet_vs_standalone_gap``: mean over all winners of their supernet
   score (search split) minus their standalone val accuracy;
-* ``runs``: per mode and seed the winner's ``arch_list``, ``flops``,
+* ``runs``: per kind and seed the winner's ``arch_list``, ``flops``,
   supernet ``score`` and standalone ``val`` per standalone seed;
-* ``curves``: per mode the best-so-far supernet score after each evaluated
+* ``curves``: per kind the best-so-far supernet score after each evaluated
   candidate, mean over seeds;
 * ``settings``.
 
@@ -49,17 +55,26 @@ from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import REPO
 
 SEARCH_CONFIG = REPO / 'configs' / 'neas' / 'neas_search_k2_cluttered.py'
-MODES = ('evolution', 'random')
+# Search kinds: the loop options each sets over the search config.
+SEARCHES = {
+    'evolution': dict(mode='evolution'),
+    'random': dict(mode='random'),
+    'evolution_step': dict(mode='evolution', split_move='step'),
+    'evolution_population': dict(mode='evolution', parents='population'),
+}
 
 
-def run_search(mode: str, seed: int, checkpoint: Path,
+def run_search(kind: str, seed: int, checkpoint: Path,
                args: argparse.Namespace, tag: str) -> Dict[str, Any]:
     """One search through tools/search.py (reused when done)."""
-    work_dir = args.out_dir / 'search_vs_random' / f'{mode}_s{seed}_{tag}'
+    work_dir = args.out_dir / 'search_vs_random' / f'{kind}_s{seed}_{tag}'
     work_dir.mkdir(parents=True, exist_ok=True)
+    mode = SEARCHES[kind]['mode']
     if not (work_dir / f'search_topk_{mode}.json').is_file():
         options = [
-            f'train_cfg.mode={mode}', f'train_cfg.seed={seed}',
+            *[f'train_cfg.{key}={value}'
+              for key, value in SEARCHES[kind].items()],
+            f'train_cfg.seed={seed}',
             f'train_cfg.population_size={args.population}',
             f'train_cfg.top_k={max(2, args.population // 4)}',
             f'train_cfg.num_mutation={args.population // 2}',
@@ -71,7 +86,7 @@ def run_search(mode: str, seed: int, checkpoint: Path,
                           'train_cfg.search_dataloader')],
             f'train_cfg.search_dataloader.dataset.indices='
             f'{args.search_images}']
-        log(f'{mode} search, seed {seed} -> {work_dir}')
+        log(f'{kind} search, seed {seed} -> {work_dir}')
         with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
             subprocess.run(
                 [sys.executable, str(REPO / 'tools' / 'search.py'),
@@ -95,23 +110,24 @@ def mean_se(values: List[float]) -> List[float]:
 def plot(curves: Dict[str, List[float]], runs: Dict[str, List[dict]],
          out: Path) -> None:
     fig, axes = new_figure(1, 2, (11, 4))
-    for mode, curve in curves.items():
-        axes[0][0].plot(range(1, len(curve) + 1), curve, label=mode)
+    for kind, curve in curves.items():
+        axes[0][0].plot(range(1, len(curve) + 1), curve, label=kind)
     axes[0][0].set_xlabel('candidates evaluated')
     axes[0][0].set_ylabel('best supernet top-1 so far (search split, %)')
     axes[0][0].legend()
-    for x, mode in enumerate(MODES):
-        vals = [100 * statistics.mean(r['val']) for r in runs[mode]]
-        axes[0][1].scatter([x] * len(vals), vals, label=mode)
+    for x, kind in enumerate(runs):
+        vals = [100 * statistics.mean(r['val']) for r in runs[kind]]
+        axes[0][1].scatter([x] * len(vals), vals, label=kind)
         axes[0][1].errorbar([x + 0.15], [statistics.mean(vals)],
                             yerr=[mean_se(vals)[1]], fmt='o', c='k',
                             capsize=4)
-    axes[0][1].set_xticks(range(len(MODES)), MODES)
+    axes[0][1].set_xticks(range(len(runs)),
+                          [k.replace('_', '\n') for k in runs], fontsize=7)
     axes[0][1].set_ylabel('winner standalone val top-1 (%)')
     for ax in axes[0]:
         ax.grid(alpha=0.3)
-    fig.suptitle('evolution vs random search at equal budget (right: one '
-                 'dot a search seed; bar: mean +- standard error)',
+    fig.suptitle('searches at equal budget (right: one dot a search '
+                 'seed; bar: mean +- standard error)',
                  fontsize=9)
     save_figure(fig, out)
 
@@ -132,7 +148,12 @@ def main() -> None:
     parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per winner')
     parser.add_argument('--standalone-seeds', type=int, default=2)
+    parser.add_argument('--kinds', nargs='+', default=list(SEARCHES),
+                        choices=list(SEARCHES),
+                        help='searches to run (evolution and random always)')
     args = parser.parse_args()
+    kinds = ['evolution', 'random'] + [
+        k for k in args.kinds if k not in ('evolution', 'random')]
     if args.quick:
         args.searches, args.population, args.generations = 2, 8, 3
         args.search_images, args.steps, args.standalone_seeds = 500, 200, 1
@@ -145,24 +166,24 @@ def main() -> None:
                                     'diversity', 0, args.quick)
     runs: Dict[str, List[dict]] = {}
     curves = {}
-    for mode in MODES:
-        results = [run_search(mode, seed, checkpoint, args, tag)
+    for kind in kinds:
+        results = [run_search(kind, seed, checkpoint, args, tag)
                    for seed in range(args.searches)]
         for seed, result in enumerate(results):
             val = [setup.truth.get(result['best'], s)['acc']['val']
                    for s in range(args.standalone_seeds)]
             result.update(val=val, flops=setup.table.macs(result['best']))
-            log(f'{mode} seed {seed}: supernet {result["score"]:.1f}%, '
+            log(f'{kind} seed {seed}: supernet {result["score"]:.1f}%, '
                 f'standalone val {[round(v, 3) for v in val]}')
-        runs[mode] = results
+        runs[kind] = results
         length = min(len(r['curve']) for r in results)
-        curves[mode] = [statistics.mean(r['curve'][i] for r in results)
+        curves[kind] = [statistics.mean(r['curve'][i] for r in results)
                         for i in range(length)]
-    stats = {mode: mean_se([statistics.mean(r['val']) for r in runs[mode]])
-             for mode in MODES}
+    stats = {kind: mean_se([statistics.mean(r['val']) for r in runs[kind]])
+             for kind in kinds}
     plot_file = args.out_dir / f'search_vs_random_{tag}.png'
     plot(curves, runs, plot_file)
-    winners = [r for mode in MODES for r in runs[mode]]
+    winners = [r for kind in kinds for r in runs[kind]]
     result = json.dumps(dict(
         evolution_mean=stats['evolution'][0],
         evolution_se=stats['evolution'][1],
@@ -171,11 +192,17 @@ def main() -> None:
         difference_se=math.hypot(stats['evolution'][1],
                                  stats['random'][1]),
         seeds=args.searches,
+        variants={kind: dict(mean=stats[kind][0], se=stats[kind][1],
+                             difference=stats[kind][0] -
+                             stats['evolution'][0],
+                             difference_se=math.hypot(
+                                 stats[kind][1], stats['evolution'][1]))
+                  for kind in kinds[2:]},
         supernet_vs_standalone_gap=statistics.mean(
             r['score'] / 100 - statistics.mean(r['val']) for r in winners),
-        runs={mode: [dict(seed=i, arch_list=r['best'].to_arch_list(),
+        runs={kind: [dict(seed=i, arch_list=r['best'].to_arch_list(),
                           flops=r['flops'], score=r['score'], val=r['val'])
-                     for i, r in enumerate(runs[mode])] for mode in MODES},
+                     for i, r in enumerate(runs[kind])] for kind in kinds},
         curves=curves,
         settings=dict(searches=args.searches, population=args.population,
                       generations=args.generations,

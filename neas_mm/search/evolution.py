@@ -11,6 +11,7 @@ from neas_mm.space import EnsembleArch, SearchSpace
 
 Gene = Union[str, Tuple[str, ...]]
 FlopsFn = Callable[[EnsembleArch], float]
+SPLIT_MOVES = ('any', 'step')
 
 
 class FlopsWindowError(ValueError):
@@ -92,9 +93,13 @@ def _combo_with(space: SearchSpace, layer: int, op: str,
 
 
 def mutate(arch: EnsembleArch, space: SearchSpace, rng: random.Random,
-           prob_split: float, prob_layer: float) -> EnsembleArch:
+           prob_split: float, prob_layer: float,
+           split_move: str = 'any') -> EnsembleArch:
     """Mutate the split point with probability ``prob_split``, then every
     layer's gene with probability ``prob_layer``.
+
+    ``split_move='any'`` moves the split to any other point of the space's
+    range, ``'step'`` one layer deeper or shallower (within the range).
 
     A deeper split copies one randomly chosen path's operators into the new
     shared layers; a shallower one hands each formerly shared operator back
@@ -104,8 +109,11 @@ def mutate(arch: EnsembleArch, space: SearchSpace, rng: random.Random,
     layer_genes = genes(arch)
     split = arch.split
     low, high = space.split_range
+    if split_move not in SPLIT_MOVES:
+        raise ValueError(f'split_move must be one of {SPLIT_MOVES}, got '
+                         f'{split_move!r}')
     if rng.random() < prob_split and high > low:
-        new = rng.choice([s for s in range(low, high + 1) if s != split])
+        new = rng.choice(_split_moves(split, low, high, split_move))
         if new > split:
             path = rng.randrange(space.num_paths)
             for m in range(split, new):
@@ -119,6 +127,14 @@ def mutate(arch: EnsembleArch, space: SearchSpace, rng: random.Random,
             layer_genes[m] = rng.choice(space.shared_ops(m)) if m < split \
                 else rng.choice(space.combos[m])
     return from_genes(split, layer_genes, space)
+
+
+def _split_moves(split: int, low: int, high: int,
+                 split_move: str) -> List[int]:
+    """Split points a mutation may move ``split`` to."""
+    if split_move == 'step':
+        return [s for s in (split - 1, split + 1) if low <= s <= high]
+    return [s for s in range(low, high + 1) if s != split]
 
 
 def valid_child(arch: Optional[EnsembleArch], space: SearchSpace,

@@ -62,6 +62,30 @@ def test_split_mutation_moves_the_split_and_keeps_the_layers():
     assert moved['deeper'] and moved['shallower']
 
 
+def test_step_split_mutation_moves_one_layer_both_ways():
+    space = shrunk_space()
+    low, high = space.split_range
+    rng = random.Random(6)
+    moves, far = set(), 0
+    for _ in range(200):
+        arch = space.sample(rng)
+        stepped = mutate(arch, space, rng, 1.0, 0.0, split_move='step')
+        anywhere = mutate(arch, space, rng, 1.0, 0.0, split_move='any')
+        moves.add(stepped.split - arch.split)
+        assert low <= stepped.split <= high
+        space.check(stepped)
+        far += abs(anywhere.split - arch.split) > 1
+    assert moves == {-1, 1}
+    assert far > 50  # 'any' does jump further than a step
+
+
+def test_unknown_split_move_is_refused():
+    space = shrunk_space()
+    arch = space.sample(random.Random(0))
+    with pytest.raises(ValueError, match="split_move must be one of"):
+        mutate(arch, space, random.Random(0), 1.0, 0.0, split_move='jump')
+
+
 def test_crossover_of_identical_parents_is_the_parent():
     space = shrunk_space()
     rng = random.Random(3)

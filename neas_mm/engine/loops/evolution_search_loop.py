@@ -13,14 +13,16 @@ from torch.utils.data import DataLoader
 from neas_mm.models.utils import recalibrated_paths
 from neas_mm.registry import LOOPS
 from neas_mm.search import FlopsTable
-from neas_mm.search.evolution import (FlopsWindowError, crossover, mutate,
-                                      random_arch, valid_child)
+from neas_mm.search.evolution import (SPLIT_MOVES, FlopsWindowError,
+                                      crossover, mutate, random_arch,
+                                      valid_child)
 from neas_mm.space import ArchError, EnsembleArch
 from ..fixed_subset import check_disjoint, fixed_train_subset
 from ..runner_model import runner_model
 from ..search_plot import plot_search_history
 
 MODES = ('evolution', 'random')
+PARENTS = ('all_time', 'population')
 
 
 @LOOPS.register_module()
@@ -34,9 +36,9 @@ class EvolutionSearchLoop(BaseLoop):
     evaluator; the supernet's BN statistics are restored afterwards. The
     search split must share no image with ``train_dataloader`` (trained on)
     nor ``val_dataloader`` (reported): a number selected on the images it
-    is reported on would be optimistic. The ``top_k`` best seen so far are
-    the parents of ``num_crossover`` crossovers and ``num_mutation``
-    mutations; random ensembles fill the population. Children outside the
+    is reported on would be optimistic. The ``top_k`` best (seen so far, or
+    of the last generation) are the parents of ``num_crossover`` crossovers
+    and ``num_mutation`` mutations; random ensembles fill the population. Children outside the
     space or the window are re-drawn (at most ``max_tries`` times each). In
     ``random`` mode every generation is random ensembles (the baseline).
 
@@ -61,6 +63,11 @@ class EvolutionSearchLoop(BaseLoop):
         num_crossover: Crossovers per generation (paper: 25).
         prob_split: P_s, split mutation probability (paper: 0.1).
         prob_layer: P_m, per-layer mutation probability (paper: 0.1).
+        split_move: How a split mutation moves the split point: ``'any'``
+            (to any other point of the range) or ``'step'`` (one layer).
+        parents: ``'all_time'`` (the top-k of every candidate scored so
+            far) or ``'population'`` (the top-k of the last generation;
+            Algorithm 2 line 7 read literally).
         flops_range: (min, max) multiply-adds in millions, None for open.
         input_size: Input side used to count FLOPs.
         calib_size: Training images for BN recalibration.
@@ -84,6 +91,8 @@ class EvolutionSearchLoop(BaseLoop):
                  num_crossover: int = 25,
                  prob_split: float = 0.1,
                  prob_layer: float = 0.1,
+                 split_move: str = 'any',
+                 parents: str = 'all_time',
                  flops_range: Sequence[Optional[float]] = (None, None),
                  input_size: int = 224,
                  calib_size: int = 1024,
@@ -92,8 +101,12 @@ class EvolutionSearchLoop(BaseLoop):
                  max_tries: int = 1000,
                  seed: int = 0,
                  resume: bool = False) -> None:
-        if mode not in MODES:
-            raise ValueError(f'mode must be one of {MODES}, got {mode!r}')
+        for name, value, allowed in (('mode', mode, MODES),
+                                     ('split_move', split_move, SPLIT_MOVES),
+                                     ('parents', parents, PARENTS)):
+            if value not in allowed:
+                raise ValueError(f'{name} must be one of {allowed}, got '
+                                 f'{value!r}')
         for name, value in (('population_size', population_size),
                             ('top_k', top_k),
                             ('max_generations', max_generations),
@@ -133,6 +146,7 @@ class EvolutionSearchLoop(BaseLoop):
         self.max_generations = max_generations
         self.num_mutation, self.num_crossover = num_mutation, num_crossover
         self.prob_split, self.prob_layer = prob_split, prob_layer
+        self.split_move, self.parents = split_move, parents
         self.window = tuple(None if v is None else v * 1e6
                             for v in flops_range)
         self.input_size = input_size
@@ -232,9 +246,10 @@ class EvolutionSearchLoop(BaseLoop):
     def next_population(self) -> List[EnsembleArch]:
         """Candidates of the next generation (drawn on rank 0)."""
         space = self.model.space
+        evolve = self.mode == 'evolution' and bool(self.scores)
+        parents = self.parent_archs() if evolve else []
         self.population = []
-        if self.mode == 'evolution' and self.scores:
-            parents = self.topk()
+        if evolve:
             for _ in range(self.num_crossover):
                 child = self._draw(lambda: crossover(
                     *self.rng.sample(parents, 2) if len(parents) > 1 else
@@ -244,7 +259,7 @@ class EvolutionSearchLoop(BaseLoop):
             for _ in range(self.num_mutation):
                 child = self._draw(lambda: mutate(
                     self.rng.choice(parents), space, self.rng,
-                    self.prob_split, self.prob_layer))
+                    self.prob_split, self.prob_layer, self.split_move))
                 if child is not None:
                     self.population.append(child)
             self.population = self.population[:self.population_size]
@@ -259,10 +274,20 @@ class EvolutionSearchLoop(BaseLoop):
             self.population.append(child)
         return self.population
 
-    def topk(self) -> List[EnsembleArch]:
-        ranked = sorted(self.scores.items(),
+    def topk(self, among: Optional[Sequence[EnsembleArch]] = None
+             ) -> List[EnsembleArch]:
+        """The ``top_k`` best scored ensembles (of ``among`` if given)."""
+        pool = self.scores if among is None else {
+            arch: self.scores[arch] for arch in among if arch in self.scores}
+        ranked = sorted(pool.items(),
                         key=lambda kv: (-kv[1], kv[0].to_arch_list()))
         return [arch for arch, _ in ranked[:self.top_k]]
+
+    def parent_archs(self) -> List[EnsembleArch]:
+        """Parents of the next generation, as ``parents`` asks."""
+        if self.parents == 'population':
+            return self.topk(self.population) or self.topk()
+        return self.topk()
 
     # ------------------------------------------------------------- state
     def state_dict(self) -> Dict[str, Any]:
