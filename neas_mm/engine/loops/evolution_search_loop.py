@@ -38,8 +38,9 @@ class EvolutionSearchLoop(BaseLoop):
     nor ``val_dataloader`` (reported): a number selected on the images it
     is reported on would be optimistic. The ``top_k`` best (seen so far, or
     of the last generation) are the parents of ``num_crossover`` crossovers
-    and ``num_mutation`` mutations; random ensembles fill the population. Children outside the
-    space or the window are re-drawn (at most ``max_tries`` times each). In
+    and ``num_mutation`` mutations; random ensembles fill the population.
+    Children outside the space or the window are re-drawn (at most
+    ``max_tries`` times each). In
     ``random`` mode every generation is random ensembles (the baseline).
 
     After every generation the whole state (population, scores, top-k,
