@@ -2,6 +2,7 @@ import pytest
 
 from neas_mm.datasets import (prepare_digits_classification,
                               prepare_digits_detection)
+from neas_mm.testing import tiny_supernet_options
 
 
 @pytest.fixture(scope='session')
@@ -24,13 +25,6 @@ def digits_det_root(tmp_path_factory):
 
 @pytest.fixture(scope='session')
 def tiny_supernet():
-    """Config overrides that shrink the digits supernet to a tiny one:
-    5 searchable layers, split range 2..5 (layers 2..4 can split)."""
-    return {
-        'model.backbone.stage_depths': (1, 1, 1, 1, 1),
-        'model.backbone.widen_factor': 0.25,
-        'model.backbone.tail_channels': 64,
-        'model.backbone.feature_channels': 192,
-        'model.head.in_channels': 48,
-        'model.split_range': (2, 5),
-    }
+    """Config overrides that shrink the digits supernet to a tiny one
+    (``neas_mm.testing.tiny_supernet_options``)."""
+    return tiny_supernet_options()

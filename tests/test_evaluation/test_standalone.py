@@ -8,13 +8,14 @@ from neas_mm.evaluation import (GroundTruth, ResultCache, StandaloneRecipe,
                                 StandaloneTrainer, load_image_split)
 from neas_mm.evaluation.standalone_trainer import random_crop
 from neas_mm.space import EnsembleArch
+from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
 
-TINY = dict(widen_factor=0.25, tail_channels=64, feature_channels=192)
-HEAD = dict(in_channels=48, num_classes=10)
+TINY = TINY_WIDTHS
+HEAD = dict(in_channels=TINY_HEAD_CHANNELS, num_classes=10)
 ARCH = EnsembleArch(split=2, shared=['k3_e4', 'k3_e4'],
                     paths=[['k3_e4', 'k5_e4', 'k3_e4'],
                            ['k5_e4', 'k3_e4', 'k5_e4']],
-                    stage_depths=(1, 1, 1, 1, 1))
+                    stage_depths=TINY_DEPTHS)
 
 
 @pytest.fixture(scope='module')

@@ -6,8 +6,9 @@ from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.models import NEASEnsembleBackbone, NEASSupernet
 from neas_mm.space import ArchError, EnsembleArch
+from neas_mm.testing import TINY_WIDTHS
 
-TINY = dict(widen_factor=0.25, tail_channels=64, feature_channels=192)
+TINY = TINY_WIDTHS
 DEPTHS = (1, 2, 1, 2, 1)
 
 
@@ -105,3 +106,54 @@ def test_arch_that_does_not_fit_is_named(tmp_path):
         NEASEnsembleBackbone(arch_at(0), out_indices=(7, ), **TINY)
     with pytest.raises(ValueError, match='fuse'):
         NEASEnsembleBackbone(arch_at(0), fuse='max', **TINY)
+
+
+def classifier_checkpoint(tmp_path, arch, prefix):
+    """A published classifier file: the backbone's weights under
+    ``prefix`` plus a head."""
+    torch.manual_seed(1)
+    trained = NEASEnsembleBackbone(arch, **TINY)
+    state = {f'{prefix}{k}': v for k, v in trained.state_dict().items()}
+    state['head.fc.weight'] = torch.randn(10, 192)
+    path = tmp_path / 'classifier.pth'
+    torch.save({'state_dict': state}, path)
+    return trained, path
+
+
+def test_pretrained_detection_backbone_takes_the_classifier_weights(
+        tmp_path):
+    arch = arch_at(3)
+    trained, path = classifier_checkpoint(tmp_path, arch, 'backbone.')
+    torch.manual_seed(2)
+    det = NEASEnsembleBackbone(
+        arch, out_indices=(1, 4), **TINY,
+        init_cfg=dict(type='Pretrained', checkpoint=str(path),
+                      prefix='backbone.'))
+    det.init_weights()
+    own = det.state_dict()
+    assert own and all(torch.equal(v, trained.state_dict()[k])
+                       for k, v in own.items())
+
+
+def test_pretrained_that_matches_nothing_is_refused(tmp_path):
+    arch = arch_at(3)
+    _, path = classifier_checkpoint(tmp_path, arch, 'model.backbone.')
+    # Without the prefix every key misses; mmengine alone would only warn.
+    net = NEASEnsembleBackbone(arch, out_indices=(4, ), **TINY,
+                               init_cfg=dict(type='Pretrained',
+                                             checkpoint=str(path)))
+    with pytest.raises(ValueError, match="none of its .* set init_cfg"):
+        net.init_weights()
+    # Another model's file (mmpretrain's MobileNetV2 names) under the
+    # right prefix: mmengine would load nothing and only warn.
+    other = tmp_path / 'mobilenet.pth'
+    torch.save({'state_dict': {
+        'backbone.conv1.conv.weight': torch.randn(32, 3, 3, 3),
+        'backbone.layer1.0.conv.0.conv.weight': torch.randn(32, 1, 3, 3)}},
+        other)
+    net = NEASEnsembleBackbone(arch, out_indices=(4, ), **TINY,
+                               init_cfg=dict(type='Pretrained',
+                                             checkpoint=str(other),
+                                             prefix='backbone.'))
+    with pytest.raises(ValueError, match="holds 2 keys such as"):
+        net.init_weights()

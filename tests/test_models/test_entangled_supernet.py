@@ -9,9 +9,9 @@ from neas_mm.models.blocks import EntangledMBConv
 from neas_mm.models.utils import recalibrated_bn, recalibrated_paths
 from neas_mm.search import FlopsTable
 from neas_mm.space import OP_NAMES, ArchError
+from neas_mm.testing import TINY_WIDTHS
 
-TINY = dict(stage_depths=(1, 2, 1, 2, 1), widen_factor=0.25,
-            tail_channels=64, feature_channels=96)
+TINY = dict(TINY_WIDTHS, stage_depths=(1, 2, 1, 2, 1), feature_channels=96)
 
 
 def supernet(num_paths=2, operators='entangled'):

@@ -1,19 +1,38 @@
+import copy
+import random
+
 import torch
 from mmpretrain.structures import DataSample
 
 from neas_mm.models import KPathSampler, NEASSupernetClassifier
 from neas_mm.space import SearchSpace
+from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
 
 
 def tiny_classifier(**kwargs):
     torch.manual_seed(0)
     return NEASSupernetClassifier(
         backbone=dict(type='NEASSupernet', num_paths=2,
-                      stage_depths=(1, 1, 1, 1, 1), widen_factor=0.25,
-                      tail_channels=64, feature_channels=192),
-        head=dict(type='NEASEnsembleHead', num_paths=2, in_channels=48,
-                  num_classes=5),
+                      stage_depths=TINY_DEPTHS, **TINY_WIDTHS),
+        head=dict(type='NEASEnsembleHead', num_paths=2,
+                  in_channels=TINY_HEAD_CHANNELS, num_classes=5),
         split_range=(1, 5), **kwargs)
+
+
+def calibrate_bn(model):
+    """Running statistics of the data (fresh ones, 0 and 1, shrink every
+    layer's output until a new network answers the same for all images)."""
+    bns = [m for m in model.modules()
+           if isinstance(m, torch.nn.BatchNorm2d)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative average
+    model.train()
+    torch.manual_seed(1)
+    with torch.no_grad():
+        for _ in range(4):
+            model.loss(*batch(16))
+    return model
 
 
 def batch(n=4):
@@ -45,7 +64,7 @@ def test_loss_is_the_sum_of_path_cross_entropies():
 
 
 def test_predict_scores_the_mean_of_path_logits():
-    model = tiny_classifier(eval_bn='running').eval()
+    model = calibrate_bn(tiny_classifier(eval_bn='running')).eval()
     inputs, samples = batch()
     preds = model.predict(inputs, samples)
     arch = model.reference_arch()
@@ -54,10 +73,16 @@ def test_predict_scores_the_mean_of_path_logits():
     torch.testing.assert_close(torch.stack([p.pred_score for p in preds]),
                                mean)
     assert preds[0].path_scores.shape == (2, 5)
+    assert not torch.allclose(preds[0].pred_score, preds[1].pred_score)
     # An explicit evaluation architecture takes precedence.
-    other = model.space.sample(__import__('random').Random(9))
+    other = model.space.sample(random.Random(9))
+    assert other != arch
     model.eval_arch = other
-    assert model.predict(inputs)[0].pred_score is not None
+    scores = torch.stack([p.pred_score for p in model.predict(inputs)])
+    other_logits = model.head(model.backbone(inputs, other))
+    torch.testing.assert_close(
+        scores, torch.stack(other_logits).mean(0).softmax(1))
+    assert not torch.allclose(scores, mean)
     assert model.reference_arch() == arch
     # Shrinking, even its own combinations away, does not redraw it: the
     # validation curve compares one network across the whole run.
@@ -91,10 +116,14 @@ def test_batch_statistics_validation_leaves_running_stats_alone():
     after = model.state_dict()
     assert all(torch.equal(v, after[k]) for k, v in before.items())
     assert not model.training
-    # It differs from running-statistics evaluation of the same weights.
-    model.eval_bn = 'running'
-    other = model.predict(inputs)
-    assert not torch.allclose(preds[0].pred_score, other[0].pred_score)
+    # Each BN normalised with this batch's own moments: what a training
+    # mode forward computes (no dropout in this head), on a copy.
+    twin = copy.deepcopy(model).train()
+    with torch.no_grad():
+        logits = twin.head(twin.backbone(inputs, model.reference_arch()))
+    torch.testing.assert_close(
+        torch.stack([p.pred_score for p in preds]),
+        torch.stack(logits).mean(0).softmax(1))
 
 
 def test_bad_eval_bn_is_named():

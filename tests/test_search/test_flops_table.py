@@ -8,9 +8,11 @@ from neas_mm.models import NEASEnsembleBackbone, NEASSupernet
 from neas_mm.search import FlopsTable, count_macs, count_params
 from neas_mm.space import (OFFICIAL_ARCH_LISTS, REPORTED_MFLOPS,
                            EnsembleArch)
+from neas_mm.testing import TINY_WIDTHS
 
-TINY = dict(num_paths=2, stage_depths=(1, 2, 1, 2, 1), widen_factor=0.25,
-            tail_channels=64, feature_channels=96)
+# Two layers in stages 1 and 3 (a skip-able layer), narrow features.
+TINY = dict(TINY_WIDTHS, num_paths=2, stage_depths=(1, 2, 1, 2, 1),
+            feature_channels=96)
 
 
 class WholeEnsemble(nn.Module):
@@ -19,7 +21,7 @@ class WholeEnsemble(nn.Module):
     def __init__(self, arch, num_classes):
         super().__init__()
         self.backbone = NEASEnsembleBackbone(
-            arch, widen_factor=0.25, tail_channels=64, feature_channels=96)
+            arch, **{k: TINY[k] for k in TINY_WIDTHS})
         self.fcs = nn.ModuleList(
             nn.Linear(self.backbone.feature_channels, num_classes)
             for _ in range(arch.num_paths))

@@ -4,14 +4,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from neas_mm.testing import tiny_supernet_options
+
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_digits.py'
-TINY = [
-    'model.backbone.stage_depths=(1,1,1,1,1)', 'model.split_range=(2,5)',
-    'model.backbone.widen_factor=0.25', 'model.backbone.tail_channels=32',
-    'model.backbone.feature_channels=192', 'model.head.in_channels=48',
-    'default_hooks.logger.interval=1'
-]
+TINY = [f'{key}={value}'.replace(' ', '')
+        for key, value in tiny_supernet_options().items()
+        ] + ['default_hooks.logger.interval=1']
 
 
 def train(work_dir, data_root, epochs, *extra):

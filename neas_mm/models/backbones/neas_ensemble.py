@@ -10,6 +10,7 @@ from neas_mm.registry import MODELS
 from neas_mm.space import SKIP, STAGE_SETTINGS, EnsembleArch
 from ..blocks import slice_mbconv_state
 from ..utils import scale_gradient
+from ..utils.pretrained_check import check_pretrained_matches
 from .skeleton import build_operator, build_skeleton
 
 _LAYER_KEY = re.compile(r'^layers\.(\d+)\._candidates\.([^.]+)\.(.*)$')
@@ -213,6 +214,7 @@ class NEASEnsembleBackbone(BaseModule):
         self.load_state_dict(weights, strict=strict)
 
     def init_weights(self) -> None:
+        check_pretrained_matches(self, self.init_cfg)
         super().init_weights()
         if self.supernet_checkpoint is not None:
             from neas_mm.compat import load_local_checkpoint
