@@ -22,6 +22,7 @@ from mmengine.runner import Runner
 
 from neas_mm.apis import add_runner_args, load_runner_config
 from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
+from neas_mm.models import unpack_extra_state
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,6 +50,10 @@ def check_supernet_checkpoint(path: Path) -> None:
     state = checkpoint.get('state_dict', checkpoint) \
         if isinstance(checkpoint, dict) else None
     extra = state.get('_extra_state') if isinstance(state, dict) else None
+    try:
+        extra = unpack_extra_state(extra)
+    except (ValueError, UnicodeDecodeError):
+        extra = None
     if not isinstance(extra, dict) or 'space' not in extra:
         raise ValueError(f'{path} is not a NEAS supernet checkpoint: its '
                          'model state holds no search space (expected a '

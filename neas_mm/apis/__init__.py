@@ -1,3 +1,5 @@
+from .cpu_distributed import prepare_cpu_distributed
 from .tool_config import REPO_WORK_DIRS, add_runner_args, load_runner_config
 
-__all__ = ['REPO_WORK_DIRS', 'add_runner_args', 'load_runner_config']
+__all__ = ['REPO_WORK_DIRS', 'add_runner_args', 'load_runner_config',
+           'prepare_cpu_distributed']

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from mmengine.config import Config, DictAction
 
+from .cpu_distributed import prepare_cpu_distributed
+
 #: Default parent of work dirs: ``work_dirs/`` beside ``tools/`` in the repo.
 REPO_WORK_DIRS = Path(__file__).resolve().parents[2] / 'work_dirs'
 
@@ -24,13 +26,15 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
 
 
 def load_runner_config(args: argparse.Namespace) -> Config:
-    """The config of ``args.config`` with the common options applied."""
+    """The config of ``args.config`` with the common options applied (a
+    distributed launcher without a GPU starts the gloo process group)."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
+    prepare_cpu_distributed(cfg)
     if args.work_dir is not None:
         cfg.work_dir = str(Path(args.work_dir).resolve())
     elif cfg.get('work_dir') is None:

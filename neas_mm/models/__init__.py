@@ -1,12 +1,14 @@
 from .backbones import (NEASEnsembleBackbone, NEASSupernet,
                         slice_supernet_state_dict)
 from .blocks import DepthwiseSeparableConv, MBConv, PathTail, SqueezeExcite
-from .classifiers import NEASSupernetClassifier
+from .classifiers import (NEASSupernetClassifier, pack_extra_state,
+                          unpack_extra_state)
 from .heads import NEASEnsembleHead
 from .samplers import KPathSampler
 
 __all__ = [
     'DepthwiseSeparableConv', 'MBConv', 'PathTail', 'SqueezeExcite',
     'NEASSupernet', 'NEASEnsembleBackbone', 'slice_supernet_state_dict',
-    'NEASEnsembleHead', 'NEASSupernetClassifier', 'KPathSampler'
+    'NEASEnsembleHead', 'NEASSupernetClassifier', 'KPathSampler',
+    'pack_extra_state', 'unpack_extra_state'
 ]

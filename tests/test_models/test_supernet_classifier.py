@@ -4,7 +4,8 @@ import random
 import torch
 from mmpretrain.structures import DataSample
 
-from neas_mm.models import KPathSampler, NEASSupernetClassifier
+from neas_mm.models import (KPathSampler, NEASSupernetClassifier,
+                            unpack_extra_state)
 from neas_mm.space import SearchSpace
 from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
 
@@ -105,6 +106,14 @@ def test_space_and_draw_counter_live_in_the_state_dict():
     fresh.load_state_dict(state)
     assert fresh.space == model.space and fresh.num_sampled == 2
     assert fresh.sample_arch() == model.sample_arch()
+    # One tensor, so that mmengine can broadcast it at a distributed start.
+    assert torch.is_tensor(state['_extra_state'])
+    # Checkpoints written before held the dict itself.
+    old = dict(state, _extra_state=unpack_extra_state(
+        state['_extra_state']))
+    again = tiny_classifier()
+    again.load_state_dict(old)
+    assert again.space == model.space and again.num_sampled == 2
 
 
 def test_batch_statistics_validation_leaves_running_stats_alone():

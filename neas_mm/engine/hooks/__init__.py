@@ -1,4 +1,5 @@
 from .diversity_shrink_hook import DiversityShrinkHook
+from .rank_record_hook import RankRecordHook
 from .scheduled_drop_path_hook import ScheduledDropPathHook
 
-__all__ = ['DiversityShrinkHook', 'ScheduledDropPathHook']
+__all__ = ['DiversityShrinkHook', 'RankRecordHook', 'ScheduledDropPathHook']

@@ -1,3 +1,5 @@
-from .neas_supernet_classifier import NEASSupernetClassifier
+from .neas_supernet_classifier import (NEASSupernetClassifier,
+                                       pack_extra_state, unpack_extra_state)
 
-__all__ = ['NEASSupernetClassifier']
+__all__ = ['NEASSupernetClassifier', 'pack_extra_state',
+           'unpack_extra_state']

@@ -1,3 +1,4 @@
+import json
 import random
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -12,6 +13,21 @@ from ..utils import batch_statistics
 
 ForwardResults = Union[Dict[str, torch.Tensor], List[DataSample],
                        Sequence[torch.Tensor]]
+
+
+def pack_extra_state(state: Dict[str, Any]) -> torch.Tensor:
+    """``state`` as one uint8 tensor of JSON: mmengine broadcasts every
+    state-dict entry from rank 0 at the start of a distributed run, and
+    its ``broadcast`` takes single tensors only."""
+    return torch.tensor(list(json.dumps(state).encode()), dtype=torch.uint8)
+
+
+def unpack_extra_state(state: Any) -> Dict[str, Any]:
+    """The dict of :func:`pack_extra_state` (or of a checkpoint written
+    before it, which held the dict itself)."""
+    if torch.is_tensor(state):
+        return json.loads(bytes(state.tolist()).decode())
+    return state
 
 
 @MODELS.register_module()
@@ -31,8 +47,8 @@ class NEASSupernetClassifier(BaseModel):
     recalibrates BN per candidate and uses ``'running'``).
 
     The space and the number of draws so far are part of the state dict
-    (``get_extra_state``), so a resumed run continues with the same space
-    and the same sequence of architectures.
+    (``get_extra_state``, a JSON byte tensor), so a resumed run continues
+    with the same space and the same sequence of architectures.
 
     Args:
         backbone: Config of a :class:`NEASSupernet`.
@@ -75,15 +91,17 @@ class NEASSupernetClassifier(BaseModel):
                              f'{eval_bn!r}')
         self.eval_bn = eval_bn
         self.eval_arch: Optional[EnsembleArch] = None
+        self.last_arch: Optional[EnsembleArch] = None  # last trained
         self._reference = self.space.sample(
             random.Random(f'val:{self.val_seed}'))
 
     # ------------------------------------------------------------ state
-    def get_extra_state(self) -> Dict[str, Any]:
-        return dict(space=self.space.to_dict(),
-                    num_sampled=self.num_sampled)
+    def get_extra_state(self) -> torch.Tensor:
+        return pack_extra_state(dict(space=self.space.to_dict(),
+                                     num_sampled=self.num_sampled))
 
-    def set_extra_state(self, state: Dict[str, Any]) -> None:
+    def set_extra_state(self, state: Any) -> None:
+        state = unpack_extra_state(state)
         self.space = SearchSpace.from_dict(state['space'])
         self.num_sampled = int(state['num_sampled'])
 
@@ -92,6 +110,7 @@ class NEASSupernetClassifier(BaseModel):
         """The next training architecture (advances the draw counter)."""
         arch = self.sampler.sample(self.space, self.num_sampled)
         self.num_sampled += 1
+        self.last_arch = arch
         return arch
 
     def reference_arch(self) -> EnsembleArch:
