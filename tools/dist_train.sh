@@ -1,15 +1,6 @@
 #!/usr/bin/env bash
-# Train on NUM_PROCESSES processes of this machine (GPUs, or CPU processes
-# with the gloo backend where there is no GPU):
+# Train on NUM_PROCESSES processes (torchrun; gloo on CPU):
 #   tools/dist_train.sh CONFIG NUM_PROCESSES [tools/train.py options]
-# NNODES, NODE_RANK, MASTER_ADDR, PORT and PYTHON may be set for several
-# machines or another interpreter.
+# Environment: see tools/dist_launch.sh.
 set -euo pipefail
-CONFIG=$1
-NPROC=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-"${PYTHON:-python}" -m torch.distributed.run \
-    --nnodes="${NNODES:-1}" --node_rank="${NODE_RANK:-0}" \
-    --master_addr="${MASTER_ADDR:-127.0.0.1}" --master_port="${PORT:-29500}" \
-    --nproc_per_node="$NPROC" \
-    "$HERE/train.py" "$CONFIG" --launcher pytorch "${@:3}"
+exec "$(dirname "$0")/dist_launch.sh" train.py "$2" "$1" "${@:3}"

@@ -105,3 +105,26 @@ def test_ranks_find_the_same_best_ensemble(tmp_path, two_process_supernet,
     assert rank0['best'] is not None and rank0['best'] == rank1['best']
     best = json.loads((tmp_path / 'best_arch.json').read_text())
     assert {k: best[k] for k in rank0['best']} == rank0['best']
+
+
+def test_two_process_resume_continues_the_same_run(
+        tmp_path, two_process_supernet, digits_cls_root):
+    """Resumed from epoch 2 of the straight run, epoch 3 trains the same
+    architectures on the same shrunk space, on both ranks."""
+    config = config_with_record(tmp_path, 'neas_supernet_k2_digits.py', [
+        dict(type='neas_mm.DiversityShrinkHook', interval=1, threshold=3,
+             num_drop=12, num_samples=3, score_size=16)])
+    launch('dist_train.sh', config, '2', '--work-dir', str(tmp_path),
+           '--resume', str(two_process_supernet / 'epoch_2.pth'),
+           options={**tiny_supernet_options(),
+                    **data_options(digits_cls_root),
+                    'train_cfg.max_epochs': 3,
+                    'train_dataloader.batch_size': 8})
+    straight, _ = records(two_process_supernet)
+    rank0, rank1 = records(tmp_path)
+    assert rank0['archs'] == rank1['archs']
+    assert rank0['weights_sha256'] == rank1['weights_sha256']
+    per_epoch = len(straight['archs']) // 3
+    assert rank0['archs'] == straight['archs'][2 * per_epoch:]
+    assert rank0['space'] == straight['space']
+    assert (tmp_path / 'epoch_3.pth').is_file()
