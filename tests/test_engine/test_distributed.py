@@ -128,3 +128,41 @@ def test_two_process_resume_continues_the_same_run(
     assert rank0['archs'] == straight['archs'][2 * per_epoch:]
     assert rank0['space'] == straight['space']
     assert (tmp_path / 'epoch_3.pth').is_file()
+
+
+def test_slurm_scripts_hand_the_tool_its_arguments(tmp_path):
+    """With a stand-in ``srun`` that prints what it was given (no slurm
+    here): one task per GPU, the tool, its arguments, --launcher slurm."""
+    fake = tmp_path / 'srun'
+    fake.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n')
+    fake.chmod(0o755)
+    env = dict(os.environ, PATH=f'{tmp_path}:{os.environ["PATH"]}',
+               GPUS='16', PYTHON='py')
+    for script, args, tool in (
+            ('slurm_train.sh', ['cfg.py', '--resume'], 'train.py'),
+            ('slurm_search.sh', ['cfg.py', 'ck.pth'], 'search.py')):
+        done = subprocess.run(['bash', str(REPO / 'tools' / script), 'dev',
+                               'job', *args], env=env, capture_output=True,
+                              text=True, check=True)
+        words = done.stdout.split('\n')
+        assert words[:2] == ['-p', 'dev'] and '--ntasks=16' in words
+        start = words.index(str(REPO / 'tools' / tool))
+        assert words[start - 2:start] == ['py', '-u']
+        assert words[start + 1:start + 1 + len(args)] == args
+        assert words[start + 1 + len(args):] == ['--launcher', 'slurm', '']
+
+
+def test_cpu_launch_errors_name_the_fix(monkeypatch):
+    from mmengine.config import Config
+
+    from neas_mm.apis import prepare_cpu_distributed
+    monkeypatch.setattr('torch.cuda.is_available', lambda: False)
+    with pytest.raises(ValueError, match='torchrun and --launcher pytorch'):
+        prepare_cpu_distributed(Config(dict(launcher='slurm')))
+    for key in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT'):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(ValueError, match=r"needs \['RANK'"):
+        prepare_cpu_distributed(Config(dict(launcher='pytorch')))
+    # Not distributed: nothing to do.
+    cfg = Config(dict(launcher='none'))
+    assert prepare_cpu_distributed(cfg) is cfg and 'env_cfg' not in cfg
