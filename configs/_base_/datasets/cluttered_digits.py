@@ -7,7 +7,10 @@
 _base_ = ['./digits_cls.py']
 
 data_root = '{{fileDirname}}/../../../data/cluttered_digits'
-train_dataloader = dict(dataset=dict(data_root=data_root))
-val_dataloader = dict(batch_size=256, dataset=dict(data_root=data_root))
+embedded = 'cluttered_digits'
+train_dataloader = dict(dataset=dict(embedded=embedded, data_root=data_root))
+val_dataloader = dict(batch_size=256,
+                      dataset=dict(embedded=embedded, data_root=data_root))
 test_dataloader = val_dataloader
-search_dataloader = dict(batch_size=256, dataset=dict(data_root=data_root))
+search_dataloader = dict(batch_size=256,
+                         dataset=dict(embedded=embedded, data_root=data_root))

@@ -1,6 +1,7 @@
-# The embedded digits detection set (tools/prepare_data.py), COCO layout,
-# loaded by mmdet's CocoDataset; 128 px canvases, digits of 16-48 px.
-dataset_type = 'CocoDataset'
+# The embedded digits detection set, COCO layout, loaded by mmdet's
+# CocoDataset; prepared on first use (or by tools/prepare_data.py); 128 px
+# canvases, digits of 16-48 px.
+dataset_type = 'neas_mm.EmbeddedCoco'
 data_root = '{{fileDirname}}/../../../data/digits_det/'
 metainfo = dict(classes=('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'))
 
