@@ -84,6 +84,15 @@ def test_shrinks_at_interval_and_stops_at_threshold(tmp_path,
             assert drop['score'] <= min(kept)
     assert history[-1]['layer_sizes'] == {
         str(m): len(space.combos[m]) for m in (2, 3, 4)}
+    # The visualizer's backends received the space size per shrink epoch.
+    scalars = [json.loads(line) for log in
+               (tmp_path / 'run').glob('*/vis_data/scalars.json')
+               for line in log.read_text().splitlines()]
+    sizes = [(r['step'], r['shrink/space_size']) for r in scalars
+             if 'shrink/space_size' in r]
+    assert sizes == [(2, 70), (4, 60)]
+    assert all(f'shrink/layer{m}_combos' in r for m in (2, 3, 4)
+               for r in scalars if 'shrink/space_size' in r)
 
 
 def test_no_shrink_after_the_last_epoch(tmp_path, digits_cls_root,

@@ -97,6 +97,15 @@ def test_search_scores_each_candidate_once_and_writes_its_results(
                        .read_text())
     assert len(table) == 2 and table[0]['flops_m'] > 0
     assert (tmp_path / 'search_curve.png').stat().st_size > 1000
+    # Best and top-k mean per generation reached the visualizer.
+    scalars = [json.loads(line) for log in
+               tmp_path.glob('*/vis_data/scalars.json')
+               for line in log.read_text().splitlines()]
+    best = [(r['step'], r['search/evolution_best']) for r in scalars
+            if 'search/evolution_best' in r]
+    assert best == [(h['generation'], h['best']) for h in loop.history]
+    assert all(r['search/evolution_candidates_per_s'] > 0 for r in scalars
+               if 'search/evolution_best' in r)
 
 
 def matching_genes(target):

@@ -7,6 +7,7 @@ import numpy as np
 import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
+from mmengine.utils import ProgressBar
 
 from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
@@ -154,6 +155,7 @@ class DiversityShrinkHook(Hook):
         split = space.split_range[0] \
             if self.sample_split == 'smallest' else None
         samples = []
+        bar = ProgressBar(self.num_samples) if is_main_process() else None
         with batch_statistics(model):
             for z in range(self.num_samples):
                 arch = space.sample(
@@ -171,6 +173,8 @@ class DiversityShrinkHook(Hook):
                 samples.append(EnsembleSample.from_features(
                     arch, [np.concatenate(f) for f in probs],
                     [np.concatenate(c) for c in correct]))
+                if bar is not None:
+                    bar.update()
         return samples
 
     def shrink(self, runner) -> Optional[Dict[str, Any]]:
@@ -226,6 +230,12 @@ class DiversityShrinkHook(Hook):
             f'{dropped or "nothing"}')
         runner.message_hub.update_scalar('shrink/space_size',
                                          record['size_after'])
+        # To the visualizer's backends (TensorBoard, ...) at this epoch.
+        runner.visualizer.add_scalars(
+            {'shrink/space_size': record['size_after'],
+             **{f'shrink/layer{m}_combos': n
+                for m, n in record['layer_sizes'].items()}},
+            step=record['epoch'])
         if is_main_process():
             self._write(runner, space)
 

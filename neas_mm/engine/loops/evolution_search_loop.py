@@ -359,6 +359,14 @@ class EvolutionSearchLoop(BaseLoop):
             seconds=round(time.perf_counter() - start, 2)))
         self.runner.message_hub.update_scalar(f'search/{self.mode}_best',
                                               top[0])
+        # To the visualizer's backends (TensorBoard, ...) per generation.
+        seconds = self.history[-1]['seconds']
+        self.runner.visualizer.add_scalars(
+            {f'search/{self.mode}_best': top[0],
+             f'search/{self.mode}_topk_mean': self.history[-1]['topk_mean'],
+             f'search/{self.mode}_candidates_per_s':
+             total / seconds if seconds else 0.0},
+            step=self._generation)
         self.save_state()
 
     def finish(self) -> EnsembleArch:
