@@ -20,8 +20,9 @@ one JSON object:
   and standard error over search seeds of the winners' standalone val
   accuracy (each the mean over ``--standalone-seeds``); ``difference`` and
   ``difference_se``; ``seeds`` (search seeds per mode);
-* ``variants``: per evolution variant its ``mean``, ``se`` and
-  ``difference`` (minus plain ``evolution``) with ``difference_se``;
+* ``variants``: per evolution variant (``--variant-searches`` seeds) its
+  ``mean``, ``se`` and ``difference`` (minus plain ``evolution``) with
+  ``difference_se``;
 * ``supernet_vs_standalone_gap``: mean over all winners of their supernet
   score (search split) minus their standalone val accuracy;
 * ``runs``: per kind and seed the winner's ``arch_list``, ``flops``,
@@ -148,6 +149,9 @@ def main() -> None:
     parser.add_argument('--steps', type=int, default=600,
                         help='standalone training steps per winner')
     parser.add_argument('--standalone-seeds', type=int, default=2)
+    parser.add_argument('--variant-searches', type=int, default=None,
+                        help='search seeds per evolution variant (default: '
+                        '--searches)')
     parser.add_argument('--kinds', nargs='+', default=list(SEARCHES),
                         choices=list(SEARCHES),
                         help='searches to run (evolution and random always)')
@@ -167,8 +171,10 @@ def main() -> None:
     runs: Dict[str, List[dict]] = {}
     curves = {}
     for kind in kinds:
+        seeds = args.searches if kind in ('evolution', 'random') else \
+            args.variant_searches or args.searches
         results = [run_search(kind, seed, checkpoint, args, tag)
-                   for seed in range(args.searches)]
+                   for seed in range(seeds)]
         for seed, result in enumerate(results):
             val = [setup.truth.get(result['best'], s)['acc']['val']
                    for s in range(args.standalone_seeds)]
@@ -204,7 +210,9 @@ def main() -> None:
                           flops=r['flops'], score=r['score'], val=r['val'])
                      for i, r in enumerate(runs[kind])] for kind in kinds},
         curves=curves,
-        settings=dict(searches=args.searches, population=args.population,
+        settings=dict(searches=args.searches,
+                      variant_searches=args.variant_searches or args.searches,
+                      population=args.population,
                       generations=args.generations,
                       evaluations=args.population * args.generations,
                       flops_max=args.flops_max,
