@@ -269,6 +269,20 @@ def print_ranking() -> None:
           f'benchmarks/ranking.py on the cluttered task, {when})')
 
 
+def print_search_benchmark() -> None:
+    """Evolution vs random search with standalone-trained winners, when
+    benchmarks/search_vs_random.py has run in this checkout."""
+    result = REPO / 'work_dirs' / 'benchmarks' / 'search_vs_random_full.json'
+    if not result.is_file():
+        return
+    d = json.loads(result.read_text())
+    print(f'  evolution vs random search, winners trained standalone (val):'
+          f' {100 * d["evolution_mean"]:.1f} +- {100 * d["evolution_se"]:.1f}'
+          f' vs {100 * d["random_mean"]:.1f} +- {100 * d["random_se"]:.1f} '
+          f'({d["seeds"]} searches each; benchmarks/search_vs_random.py on '
+          'the cluttered task)')
+
+
 def main() -> None:
     args = parse_args()
     args.work_dir.mkdir(parents=True, exist_ok=True)
@@ -314,6 +328,7 @@ def main() -> None:
           f'({neas["macs"]:.1f}M backbone MACs) vs MobileNetV2 '
           f'{mbv2["map"]:.3f} ({mbv2["macs"]:.1f}M)')
     print_ranking()
+    print_search_benchmark()
     print('  plots: ' + ', '.join([str(preview)] + summary['plots'] +
                                   search['plots']))
     print(f'== demo finished in {time.time() - start:.1f} s')
