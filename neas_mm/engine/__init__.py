@@ -1,8 +1,8 @@
 """Runner glue: hooks, loops, BN recalibration, plots."""
 from .fixed_subset import (build_split, check_disjoint, fixed_subset,
                            fixed_train_subset, image_files)
-from .hooks import (DiversityShrinkHook, RankRecordHook,
-                    ScheduledDropPathHook)
+from .hooks import (DiversityShrinkHook, EnsembleDistillHook,
+                    RankRecordHook, ScheduledDropPathHook)
 from .loops import EvolutionSearchLoop
 from .runner_model import runner_model
 from .search_plot import plot_search_history
@@ -11,7 +11,7 @@ from .shrink_plot import plot_shrink_scores
 __all__ = [
     'build_split', 'check_disjoint', 'DiversityShrinkHook',
     'EvolutionSearchLoop', 'fixed_subset', 'fixed_train_subset',
-    'image_files', 'RankRecordHook',
+    'image_files', 'RankRecordHook', 'EnsembleDistillHook',
     'plot_search_history', 'plot_shrink_scores', 'runner_model',
     'ScheduledDropPathHook'
 ]

@@ -1,5 +1,7 @@
 from .diversity_shrink_hook import DiversityShrinkHook
+from .ensemble_distill_hook import EnsembleDistillHook
 from .rank_record_hook import RankRecordHook
 from .scheduled_drop_path_hook import ScheduledDropPathHook
 
-__all__ = ['DiversityShrinkHook', 'RankRecordHook', 'ScheduledDropPathHook']
+__all__ = ['DiversityShrinkHook', 'EnsembleDistillHook', 'RankRecordHook',
+           'ScheduledDropPathHook']

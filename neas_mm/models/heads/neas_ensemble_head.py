@@ -7,6 +7,8 @@ from mmpretrain.structures import DataSample
 from torch import nn
 
 from neas_mm.registry import MODELS
+from neas_mm.search.ensemble_teacher import (distillation_loss,
+                                             teacher_weights)
 
 
 @MODELS.register_module()
@@ -17,6 +19,14 @@ class NEASEnsembleHead(BaseModule):
     the ensemble's prediction is the mean of the K paths' raw logits (the
     official release), scored by mmpretrain's evaluators.
 
+    With ``distill_weight > 0`` and ``distilling`` on (the
+    ``EnsembleDistillHook`` switches it at its start epoch), each path also
+    learns from an ensemble teacher built from the K paths (EnNAS section
+    3.2): the teacher's logits are the K paths' logits weighted to minimise
+    the teacher's cross-entropy on the batch, and each path adds
+    ``distill_weight * tau^2 KL(teacher || path)``. The K paths of the
+    sampled ensemble are the students.
+
     Args:
         num_paths: K.
         in_channels: Width of each path's pooled feature vector.
@@ -24,6 +34,8 @@ class NEASEnsembleHead(BaseModule):
         dropout: Dropout before each classifier (0.2 in the paper's
             retraining).
         label_smoothing: Label smoothing of the cross-entropy.
+        distill_weight: lambda, weight of the distillation term (0: off).
+        distill_temperature: tau of the softened distributions.
         init_cfg: mmengine initialisation config.
     """
 
@@ -33,6 +45,8 @@ class NEASEnsembleHead(BaseModule):
                  num_classes: int,
                  dropout: float = 0.0,
                  label_smoothing: float = 0.0,
+                 distill_weight: float = 0.0,
+                 distill_temperature: float = 1.0,
                  init_cfg: Optional[dict] = dict(type='Normal', layer='Linear',
                                                  std=0.01)) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -40,8 +54,15 @@ class NEASEnsembleHead(BaseModule):
             raise ValueError(f'num_classes must be >= 1, got {num_classes}')
         if not 0.0 <= dropout < 1.0:
             raise ValueError(f'dropout must be in [0, 1), got {dropout}')
+        if distill_weight < 0 or distill_temperature <= 0:
+            raise ValueError(
+                f'distill_weight must be >= 0 and distill_temperature > 0, '
+                f'got {distill_weight!r} and {distill_temperature!r}')
         self.num_paths = num_paths
         self.label_smoothing = label_smoothing
+        self.distill_weight = distill_weight
+        self.distill_temperature = distill_temperature
+        self.distilling = False
         self.dropout = nn.Dropout(dropout)
         self.classifiers = nn.ModuleList(
             nn.Linear(in_channels, num_classes) for _ in range(num_paths))
@@ -75,7 +96,25 @@ class NEASEnsembleHead(BaseModule):
         with torch.no_grad():
             ensemble = torch.stack(logits).mean(0)
             accuracy = (ensemble.argmax(1) == labels).float().mean() * 100
-        return dict(loss=sum(losses), accuracy=accuracy)
+        out = dict(loss=sum(losses), accuracy=accuracy)
+        if self.distilling and self.distill_weight > 0:
+            out.update(self._distill(logits, labels))
+        return out
+
+    def _distill(self, logits: Sequence[torch.Tensor],
+                 labels: torch.Tensor) -> dict:
+        """The distillation term and how the teacher compares."""
+        stacked = torch.stack(logits)  # (K, N, C)
+        weights = teacher_weights(stacked, labels).to(stacked)
+        teacher = torch.einsum('k,knc->nc', weights, stacked.detach())
+        kd = sum(distillation_loss(x, teacher, self.distill_temperature)
+                 for x in logits)
+        with torch.no_grad():
+            correct = [(x.argmax(1) == labels).float().mean() * 100
+                       for x in (teacher, *logits)]
+        return dict(loss_kd=self.distill_weight * kd,
+                    teacher_accuracy=correct[0],
+                    teacher_gap=correct[0] - sum(correct[1:]) / len(logits))
 
     def predict(self, feats: Sequence[torch.Tensor],
                 data_samples: Optional[List[DataSample]] = None
