@@ -2,7 +2,8 @@
 from .fixed_subset import (build_split, check_disjoint, fixed_subset,
                            fixed_train_subset, image_files)
 from .hooks import (DiversityShrinkHook, EnsembleDistillHook,
-                    RankRecordHook, ScheduledDropPathHook)
+                    OperatorDiversityHook, RankRecordHook,
+                    ScheduledDropPathHook)
 from .loops import EvolutionSearchLoop
 from .runner_model import runner_model
 from .search_plot import plot_search_history
@@ -12,6 +13,7 @@ __all__ = [
     'build_split', 'check_disjoint', 'DiversityShrinkHook',
     'EvolutionSearchLoop', 'fixed_subset', 'fixed_train_subset',
     'image_files', 'RankRecordHook', 'EnsembleDistillHook',
+    'OperatorDiversityHook',
     'plot_search_history', 'plot_shrink_scores', 'runner_model',
     'ScheduledDropPathHook'
 ]

@@ -4,11 +4,12 @@ from .blocks import DepthwiseSeparableConv, MBConv, PathTail, SqueezeExcite
 from .classifiers import (NEASSupernetClassifier, pack_extra_state,
                           unpack_extra_state)
 from .heads import NEASEnsembleHead
-from .samplers import KPathSampler
+from .samplers import DiversityKPathSampler, KPathSampler
 
 __all__ = [
     'DepthwiseSeparableConv', 'MBConv', 'PathTail', 'SqueezeExcite',
     'NEASSupernet', 'NEASEnsembleBackbone', 'slice_supernet_state_dict',
     'NEASEnsembleHead', 'NEASSupernetClassifier', 'KPathSampler',
+    'DiversityKPathSampler',
     'pack_extra_state', 'unpack_extra_state'
 ]

@@ -79,8 +79,11 @@ def combo_probabilities(zeta: np.ndarray, ops: Sequence[str],
         chance, chosen = 1.0, []
         for op in combo:
             weights = next_operator_weights(zeta, chosen)
-            chance *= weights[index[op]] / weights.sum()
+            total = weights.sum()
+            chance *= weights[index[op]] / total if total > 0 else 0.0
             chosen.append(index[op])
         raw[combo] = chance
     total = sum(raw.values())
+    if total <= 0:  # only operators that compute the same: nothing to prefer
+        return {combo: 1.0 / len(raw) for combo in raw}
     return {combo: value / total for combo, value in raw.items()}

@@ -2,6 +2,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -60,3 +61,56 @@ def test_head_adds_the_weighted_distillation_of_every_path():
     torch.testing.assert_close(out['loss'], plain['loss'])
     with pytest.raises(ValueError, match='distill_weight'):
         NEASEnsembleHead(2, 8, 4, distill_weight=-1.0)
+
+
+def ennas_cfg(work_dir, root, tiny, epochs):
+    cfg = Config.fromfile(str(CONFIG))
+    cfg.merge_from_dict({
+        **tiny, 'work_dir': str(work_dir), 'train_cfg.max_epochs': epochs,
+        'train_dataloader.batch_size': 20,
+        **{f'{k}.dataset.data_root': str(root)
+           for k in ('train_dataloader', 'val_dataloader',
+                     'search_dataloader')}})
+    cfg.custom_hooks = [h for h in cfg.custom_hooks
+                        if h.type != 'neas_mm.DiversityShrinkHook']
+    for hook in cfg.custom_hooks:
+        if hook.type == 'neas_mm.OperatorDiversityHook':
+            hook.num_images = 32
+    return cfg
+
+
+def diversity_hook(runner):
+    return next(h for h in runner.hooks
+                if type(h).__name__ == 'OperatorDiversityHook')
+
+
+def test_operator_diversity_reaches_the_sampler_and_survives_resume(
+        tmp_path, digits_cls_root, tiny_supernet):
+    runner = Runner.from_cfg(ennas_cfg(tmp_path, digits_cls_root,
+                                       tiny_supernet, 2))
+    runner.train()
+    tables = runner.model.sampler.diversity
+    assert sorted(tables) == list(range(5))
+    for ops, zeta in tables.values():
+        assert zeta.shape == (len(ops), len(ops))
+        np.testing.assert_allclose(zeta, zeta.T)
+        assert np.all(np.diag(zeta) == 0)
+        off = zeta[np.triu_indices(len(ops), 1)]
+        # 0 happens: at 32 px the deepest maps are 1 x 1, where kernel
+        # sizes 3, 5 and 7 compute the same.
+        assert np.all((off >= 0) & (off <= 2)) and off.max() > 0.01
+    # Resumed: the tables come from the checkpoint, not a new measurement.
+    resumed = Runner.from_cfg(ennas_cfg(tmp_path, digits_cls_root,
+                                        tiny_supernet, 3))
+    resumed.cfg.resume = True
+    resumed._resume = True
+    hook = diversity_hook(resumed)
+    calls = []
+    measure = hook.measure
+    hook.measure = lambda r: calls.append(r.epoch) or measure(r)
+    resumed.train()
+    assert calls == []  # epoch 3 is the last: no measurement after it
+    assert resumed.model.num_sampled > runner.model.num_sampled
+    for m, (ops, zeta) in tables.items():
+        np.testing.assert_allclose(resumed.model.sampler.diversity[m][1],
+                                   zeta)

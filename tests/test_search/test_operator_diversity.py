@@ -51,3 +51,10 @@ def test_combo_probabilities_prefer_diverse_pairs_and_sum_to_one():
     kept = combo_probabilities(ZETA, ops, [('a', 'b'), ('a', 'c')])
     assert kept[('a', 'c')] / kept[('a', 'b')] == pytest.approx(
         probs[('a', 'c')] / probs[('a', 'b')])
+
+
+def test_operators_that_compute_the_same_fall_back_to_uniform():
+    ops = ['a', 'b', 'c']
+    combos = [('a', 'b'), ('b', 'c')]
+    probs = combo_probabilities(np.zeros((3, 3)), ops, combos)
+    assert probs == {('a', 'b'): 0.5, ('b', 'c'): 0.5}

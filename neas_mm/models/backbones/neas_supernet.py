@@ -127,6 +127,13 @@ class NEASSupernet(BaseModule):
     def num_layers(self) -> int:
         return len(self.layers)
 
+    def op_names(self, m: int) -> List[str]:
+        """The operator names layer ``m`` can run."""
+        layer = self.layers[m]
+        if isinstance(layer, EntangledMBConv):
+            return list(layer.ops)
+        return list(layer._candidates)
+
     def candidate_ops(self, m: int) -> Dict[str, nn.Module]:
         """Operator name -> a module computing it, at layer ``m`` (static
         modules for entangled layers, e.g. for counting FLOPs)."""

@@ -97,13 +97,18 @@ class NEASSupernetClassifier(BaseModel):
 
     # ------------------------------------------------------------ state
     def get_extra_state(self) -> torch.Tensor:
-        return pack_extra_state(dict(space=self.space.to_dict(),
-                                     num_sampled=self.num_sampled))
+        state = dict(space=self.space.to_dict(),
+                     num_sampled=self.num_sampled)
+        if hasattr(self.sampler, 'state_dict'):
+            state['sampler'] = self.sampler.state_dict()
+        return pack_extra_state(state)
 
     def set_extra_state(self, state: Any) -> None:
         state = unpack_extra_state(state)
         self.space = SearchSpace.from_dict(state['space'])
         self.num_sampled = int(state['num_sampled'])
+        if 'sampler' in state and hasattr(self.sampler, 'load_state_dict'):
+            self.sampler.load_state_dict(state['sampler'])
 
     # ------------------------------------------------------ architectures
     def sample_arch(self) -> EnsembleArch:

@@ -1,3 +1,4 @@
+from .diversity_kpath_sampler import DiversityKPathSampler
 from .kpath_sampler import KPathSampler
 
-__all__ = ['KPathSampler']
+__all__ = ['DiversityKPathSampler', 'KPathSampler']
