@@ -52,7 +52,7 @@ def check_supernet_checkpoint(path: Path) -> None:
     extra = state.get('_extra_state') if isinstance(state, dict) else None
     try:
         extra = unpack_extra_state(extra)
-    except (ValueError, UnicodeDecodeError):
+    except (TypeError, ValueError, UnicodeDecodeError):
         extra = None
     if not isinstance(extra, dict) or 'space' not in extra:
         raise ValueError(f'{path} is not a NEAS supernet checkpoint: its '

@@ -6,7 +6,8 @@
 #   distill_weight * tau^2 KL(teacher || path);
 # * diversity-based sampling: each layer's K-tuple is drawn operator by
 #   operator, favouring operators whose outputs differ from those already
-#   drawn (operator diversity measured before training and every epoch).
+#   drawn (operator diversity measured after every epoch; the first epoch
+#   draws uniformly).
 _base_ = ['./neas_supernet_k2_digits.py']
 
 model = dict(head=dict(distill_weight=1.0, distill_temperature=2.0),

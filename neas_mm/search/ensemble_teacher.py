@@ -2,7 +2,8 @@
 
 The teacher's logits are a weighted sum of the students' logits,
 ``t = sum_i w_i z_i`` with ``sum_i w_i = 1`` (Eq. 1), the weights chosen to
-minimise the teacher's cross-entropy on the batch (Eq. 2; convex in ``w``).
+minimise the teacher's cross-entropy on the batch (Eq. 2; here on the
+simplex, see :func:`teacher_weights`).
 Each student then learns from the label and from the teacher's softened
 distribution (Eq. 3).
 """
@@ -24,15 +25,18 @@ def teacher_loss(weights: torch.Tensor, logits: torch.Tensor,
 
 
 def teacher_weights(logits: torch.Tensor, labels: torch.Tensor,
-                    iterations: int = 25) -> torch.Tensor:
-    """The weights of Eq. 2: ``argmin_w CE(sum_i w_i z_i, y)`` subject to
-    ``sum_i w_i = 1``.
+                    iterations: int = 50) -> torch.Tensor:
+    """The weights of Eq. 2: ``argmin_w CE(sum_i w_i z_i, y)`` over the
+    simplex (``w_i >= 0``, ``sum_i w_i = 1``).
 
-    The constraint is removed by writing ``w = 1/m + P theta`` with ``P``
-    the projection onto the zero-sum plane; the problem stays convex in
-    ``theta`` and L-BFGS (strong Wolfe line search) solves it. The paper
-    uses the ECOS conic solver; the minimiser is the same. Gradients do not
-    flow through the weights (they are a detached choice of teacher).
+    Eq. 2 as printed fixes only the sum. Without ``w_i >= 0`` the minimum
+    need not exist: when one path's logits minus another's separate the
+    batch, the loss falls for ever along ``w = (1 + a, -a)`` (seen: weights
+    8.6 and -7.6 after 50 iterations), and the teacher is an extrapolation
+    that no ensemble computes. On the simplex the problem is convex and
+    bounded. Solved with L-BFGS over ``w = softmax(theta)`` (the paper uses
+    the ECOS conic solver), in float64 on the logits' device, outside
+    autocast. Gradients do not flow through the weights.
 
     Args:
         logits: (m, N, C) students' logits.
@@ -40,27 +44,28 @@ def teacher_weights(logits: torch.Tensor, labels: torch.Tensor,
         iterations: L-BFGS iterations.
 
     Returns:
-        (m, ) weights summing to 1.
+        (m, ) weights on the simplex, float32, on the logits' device.
     """
     m = logits.shape[0]
-    logits = logits.detach().double()
-    uniform = torch.full((m, ), 1.0 / m, dtype=logits.dtype)
+    device = logits.device
     if m == 1:
-        return uniform.float()
-    project = torch.eye(m, dtype=logits.dtype) - 1.0 / m  # (m, m)
-    theta = torch.zeros(m, dtype=logits.dtype, requires_grad=True)
-    optimizer = torch.optim.LBFGS([theta], max_iter=iterations,
-                                  line_search_fn='strong_wolfe')
+        return torch.ones(1, device=device)
+    device_type = device.type if device.type in ('cuda', 'cpu') else 'cpu'
+    with torch.enable_grad(), torch.autocast(device_type, enabled=False):
+        logits = logits.detach().double()
+        theta = torch.zeros(m, dtype=torch.float64, device=device,
+                            requires_grad=True)
+        optimizer = torch.optim.LBFGS([theta], max_iter=iterations,
+                                      line_search_fn='strong_wolfe')
 
-    def closure() -> torch.Tensor:
-        optimizer.zero_grad()
-        loss = teacher_loss(uniform + project @ theta, logits, labels)
-        loss.backward()
-        return loss
+        def closure() -> torch.Tensor:
+            optimizer.zero_grad()
+            loss = teacher_loss(theta.softmax(0), logits, labels)
+            loss.backward()
+            return loss
 
-    optimizer.step(closure)
-    with torch.no_grad():
-        return (uniform + project @ theta).float()
+        optimizer.step(closure)
+    return theta.detach().softmax(0).float()
 
 
 def distillation_loss(student: torch.Tensor, teacher: torch.Tensor,

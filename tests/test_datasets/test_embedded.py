@@ -60,3 +60,12 @@ def test_a_set_that_cannot_be_prepared_names_the_command(tmp_path):
                         'cluttered_digits')
     with pytest.raises(ValueError, match='embedded must be one of'):
         ensure_prepared(str(tmp_path / 'x'), 'imagenet')
+
+
+def test_a_folder_with_content_is_never_touched(tmp_path):
+    """A user's own data (no marker) under an embedded-set config."""
+    own = tmp_path / 'my_images'
+    (own / 'meta').mkdir(parents=True)
+    (own / 'meta' / 'train.txt').write_text('0/a.png 0\n')
+    assert ensure_prepared(str(own), 'digits_cls') == own.resolve()
+    assert sorted(p.name for p in own.rglob('*')) == ['meta', 'train.txt']

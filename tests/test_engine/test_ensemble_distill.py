@@ -48,6 +48,8 @@ def test_head_adds_the_weighted_distillation_of_every_path():
                             distill_weight=0.5, distill_temperature=2.0)
     feats = [torch.randn(16, 8), torch.randn(16, 8)]
     samples = [DataSample().set_gt_label(i % 4) for i in range(16)]
+    assert head.distilling  # on by default with a weight
+    head.distilling = False
     plain = head.loss(feats, samples)
     assert 'loss_kd' not in plain
     head.distilling = True

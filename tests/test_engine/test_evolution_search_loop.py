@@ -189,6 +189,16 @@ def test_resume_after_an_interruption_equals_a_straight_run(
     assert resumed.topk() == straight.topk()
 
 
+def test_resume_with_other_search_settings_is_refused(
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
+    run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
+                          max_generations=1))
+    with pytest.raises(ValueError, match="parents='all_time', this loop "
+                       "runs parents='population'"):
+        run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
+                              resume=True, parents='population'))
+
+
 def test_evolution_children_respect_the_window(
         tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
     runner = Runner.from_cfg(search_cfg(tmp_path, digits_cls_root,

@@ -7,6 +7,8 @@ import pytest
 import torch
 from mmengine.logging import HistoryBuffer
 
+from neas_mm.models import pack_extra_state, unpack_extra_state
+
 REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / 'tools' / 'model_converters' / 'publish_model.py'
 
@@ -14,7 +16,7 @@ TOOL = REPO / 'tools' / 'model_converters' / 'publish_model.py'
 def test_keeps_the_weights_and_drops_the_runner_objects(tmp_path):
     weights = {'backbone.stem.conv.weight': torch.randn(4, 3, 3, 3),
                'head.fc.bias': torch.randn(10),
-               'backbone._extra_state': {'space': {'num_paths': 2}}}
+               '_extra_state': pack_extra_state({'space': {'num_paths': 2}})}
     source = tmp_path / 'epoch_3.pth'
     torch.save({'state_dict': weights, 'meta': {'epoch': 3},
                 'optimizer': {'state': {}, 'param_groups': []},
@@ -27,7 +29,7 @@ def test_keeps_the_weights_and_drops_the_runner_objects(tmp_path):
     done = subprocess.run([sys.executable, str(TOOL), str(source), str(out)],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert '2 tensors' in done.stdout
+    assert '3 tensors' in done.stdout
     # ... the published file passes, with the same weights and nothing of
     # the Runner.
     published = torch.load(out, weights_only=True)
@@ -36,5 +38,7 @@ def test_keeps_the_weights_and_drops_the_runner_objects(tmp_path):
     assert set(state) == set(weights)
     for key in ('backbone.stem.conv.weight', 'head.fc.bias'):
         assert torch.equal(state[key], weights[key])
-    assert state['backbone._extra_state'] == weights['backbone._extra_state']
+    # The supernet's space (a byte tensor) survives.
+    assert unpack_extra_state(state['_extra_state']) == {
+        'space': {'num_paths': 2}}
     assert published['meta']['source'] == str(source.resolve())

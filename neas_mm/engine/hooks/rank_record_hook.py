@@ -1,4 +1,5 @@
 import hashlib
+import itertools
 import json
 from pathlib import Path
 from typing import Any, Dict, List
@@ -29,7 +30,9 @@ class RankRecordHook(Hook):
 
     def before_train_epoch(self, runner) -> None:
         sampler = runner.train_dataloader.sampler
-        self.record['indices'].append([int(i) for i in sampler])
+        # One epoch's worth (an InfiniteSampler never ends).
+        self.record['indices'].append(
+            [int(i) for i in itertools.islice(sampler, len(sampler))])
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:

@@ -293,16 +293,22 @@ class EvolutionSearchLoop(BaseLoop):
     # ------------------------------------------------------------- state
     def state_dict(self) -> Dict[str, Any]:
         version, internal, gauss = self.rng.getstate()
-        return dict(mode=self.mode, generation=self._generation,
+        return dict(mode=self.mode, split_move=self.split_move,
+                    parents=self.parents, generation=self._generation,
                     population=[a.to_dict() for a in self.population],
                     scores=[[a.to_dict(), s] for a, s in self.scores.items()],
                     history=self.history,
                     rng=[version, list(internal), gauss])
 
     def load_state_dict(self, state: Dict[str, Any]) -> None:
-        if state['mode'] != self.mode:
-            raise ValueError(f'{self.state_file} holds a {state["mode"]} '
-                             f'search, this loop runs {self.mode}')
+        for key in ('mode', 'split_move', 'parents'):
+            saved = state.get(key, getattr(self, key))  # older states
+            if saved != getattr(self, key):
+                raise ValueError(
+                    f'{self.state_file} holds a search with {key}='
+                    f'{saved!r}, this loop runs {key}='
+                    f'{getattr(self, key)!r}: resume with the same settings '
+                    'or use another work dir')
         self._generation = state['generation']
         self.population = [EnsembleArch.from_dict(a)
                            for a in state['population']]
@@ -352,20 +358,20 @@ class EvolutionSearchLoop(BaseLoop):
                 f'{self.flops(arch) / 1e6:.2f}M MACs split={arch.split} | '
                 f'best {best:.2f} | {time.perf_counter() - tick:.2f} s')
         top = [self.scores[a] for a in self.topk()]
+        seconds = time.perf_counter() - start
         self._generation += 1
         self.history.append(dict(
             generation=self._generation, best=top[0],
             topk_mean=sum(top) / len(top), scored=len(self.scores),
-            seconds=round(time.perf_counter() - start, 2)))
+            seconds=round(seconds, 2)))
         self.runner.message_hub.update_scalar(f'search/{self.mode}_best',
                                               top[0])
         # To the visualizer's backends (TensorBoard, ...) per generation.
-        seconds = self.history[-1]['seconds']
         self.runner.visualizer.add_scalars(
             {f'search/{self.mode}_best': top[0],
              f'search/{self.mode}_topk_mean': self.history[-1]['topk_mean'],
              f'search/{self.mode}_candidates_per_s':
-             total / seconds if seconds else 0.0},
+             total / seconds},
             step=self._generation)
         self.save_state()
 

@@ -19,8 +19,9 @@ class NEASEnsembleHead(BaseModule):
     the ensemble's prediction is the mean of the K paths' raw logits (the
     official release), scored by mmpretrain's evaluators.
 
-    With ``distill_weight > 0`` and ``distilling`` on (the
-    ``EnsembleDistillHook`` switches it at its start epoch), each path also
+    With ``distill_weight > 0`` (and ``distilling``, on unless the
+    ``EnsembleDistillHook`` holds it off before its start epoch), each path
+    also
     learns from an ensemble teacher built from the K paths (EnNAS section
     3.2): the teacher's logits are the K paths' logits weighted to minimise
     the teacher's cross-entropy on the batch, and each path adds
@@ -62,7 +63,9 @@ class NEASEnsembleHead(BaseModule):
         self.label_smoothing = label_smoothing
         self.distill_weight = distill_weight
         self.distill_temperature = distill_temperature
-        self.distilling = False
+        # On with a weight; EnsembleDistillHook holds it off until its
+        # start epoch.
+        self.distilling = distill_weight > 0
         self.dropout = nn.Dropout(dropout)
         self.classifiers = nn.ModuleList(
             nn.Linear(in_channels, num_classes) for _ in range(num_paths))

@@ -4,6 +4,7 @@ mmengine's ``PretrainedInit`` loads with ``strict=False``: a checkpoint whose
 keys miss the module's (a wrong ``prefix``, another model's file) logs a
 warning and leaves the random initialisation in place.
 """
+import re
 from typing import Any, Dict, List
 
 import torch
@@ -31,6 +32,9 @@ def check_pretrained_matches(module: nn.Module, init_cfg: Any) -> None:
             prefix = prefix if prefix.endswith('.') else prefix + '.'
             state = {k[len(prefix):]: v for k, v in state.items()
                      if k.startswith(prefix)}
+        else:  # as mmengine's default revise_keys: DDP's 'module.'
+            state = {re.sub(r'^module\.', '', k): v
+                     for k, v in state.items()}
         matched = [k for k, v in state.items() if torch.is_tensor(v) and
                    k in own and v.shape == own[k].shape]
         if not matched:
