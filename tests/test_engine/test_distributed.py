@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from neas_mm.models import KPathSampler
 from neas_mm.space import SearchSpace
 from neas_mm.testing import tiny_supernet_options
 
@@ -51,26 +52,32 @@ def data_options(root):
         'train_dataloader', 'val_dataloader', 'search_dataloader')}
 
 
+SHRINK = dict(type='neas_mm.DiversityShrinkHook', interval=1, threshold=3,
+              num_drop=12, num_samples=3, score_size=16)
+
+
 @pytest.fixture(scope='module')
 def two_process_supernet(tmp_path_factory, digits_cls_root):
-    """A tiny supernet trained 3 epochs on 2 processes, shrunk after
-    epochs 1 and 2."""
-    work_dir = tmp_path_factory.mktemp('dist_supernet')
-    shrink = dict(type='neas_mm.DiversityShrinkHook', interval=1,
-                  threshold=3, num_drop=12, num_samples=3, score_size=16)
-    config = config_with_record(work_dir, 'neas_supernet_k2_digits.py',
-                                [shrink])
-    launch('dist_train.sh', config, '2', '--work-dir', str(work_dir),
-           options={**tiny_supernet_options(),
-                    **data_options(digits_cls_root),
-                    'train_cfg.max_epochs': 3,
-                    'train_dataloader.batch_size': 8})
-    return work_dir
+    """A tiny supernet trained 3 epochs on 2 processes (shrunk after
+    epochs 1 and 2), then resumed from epoch 2 in another work dir with 4
+    epochs: (first run, resumed run) work dirs."""
+    first = tmp_path_factory.mktemp('dist_supernet')
+    resumed = tmp_path_factory.mktemp('dist_resumed')
+    options = {**tiny_supernet_options(), **data_options(digits_cls_root),
+               'train_dataloader.batch_size': 8}
+    config = config_with_record(first, 'neas_supernet_k2_digits.py',
+                                [SHRINK])
+    launch('dist_train.sh', config, '2', '--work-dir', str(first),
+           options={**options, 'train_cfg.max_epochs': 3})
+    launch('dist_train.sh', config, '2', '--work-dir', str(resumed),
+           '--resume', str(first / 'epoch_3.pth'),
+           options={**options, 'train_cfg.max_epochs': 4})
+    return first, resumed
 
 
 def test_ranks_train_the_same_supernet(two_process_supernet,
                                        digits_cls_root):
-    rank0, rank1 = records(two_process_supernet)
+    rank0, rank1 = records(two_process_supernet[0])
     # The same architecture at every iteration (draws depend on (seed, i)).
     assert rank0['archs'] and rank0['archs'] == rank1['archs']
     # Gradients were averaged: the weights are bit-identical at the end.
@@ -89,7 +96,7 @@ def test_ranks_train_the_same_supernet(two_process_supernet,
 
 def test_ranks_find_the_same_best_ensemble(tmp_path, two_process_supernet,
                                            digits_cls_root):
-    ckpt = two_process_supernet / 'epoch_3.pth'
+    ckpt = two_process_supernet[0] / 'epoch_3.pth'
     config = config_with_record(tmp_path, 'neas_search_k2_digits.py', [])
     launch('dist_search.sh', config, str(ckpt), '2', '--work-dir',
            str(tmp_path), options={
@@ -107,27 +114,22 @@ def test_ranks_find_the_same_best_ensemble(tmp_path, two_process_supernet,
     assert {k: best[k] for k in rank0['best']} == rank0['best']
 
 
-def test_two_process_resume_continues_the_same_run(
-        tmp_path, two_process_supernet, digits_cls_root):
-    """Resumed from epoch 2 of the straight run, epoch 3 trains the same
-    architectures on the same shrunk space, on both ranks."""
-    config = config_with_record(tmp_path, 'neas_supernet_k2_digits.py', [
-        dict(type='neas_mm.DiversityShrinkHook', interval=1, threshold=3,
-             num_drop=12, num_samples=3, score_size=16)])
-    launch('dist_train.sh', config, '2', '--work-dir', str(tmp_path),
-           '--resume', str(two_process_supernet / 'epoch_2.pth'),
-           options={**tiny_supernet_options(),
-                    **data_options(digits_cls_root),
-                    'train_cfg.max_epochs': 3,
-                    'train_dataloader.batch_size': 8})
-    straight, _ = records(two_process_supernet)
-    rank0, rank1 = records(tmp_path)
+def test_two_process_resume_continues_the_same_run(two_process_supernet):
+    """Resumed after epoch 3, epoch 4 trains on the space of epoch 3 the
+    architectures its draw counter continues with, on both ranks."""
+    first, resumed = two_process_supernet
+    straight, _ = records(first)
+    rank0, rank1 = records(resumed)
     assert rank0['archs'] == rank1['archs']
     assert rank0['weights_sha256'] == rank1['weights_sha256']
-    per_epoch = len(straight['archs']) // 3
-    assert rank0['archs'] == straight['archs'][2 * per_epoch:]
-    assert rank0['space'] == straight['space']
-    assert (tmp_path / 'epoch_3.pth').is_file()
+    assert rank0['space'] == straight['space']  # no shrink after the last
+    space = SearchSpace.from_dict(straight['space'])
+    drawn = len(straight['archs'])
+    sampler = KPathSampler(seed=0)
+    assert rank0['archs'] == [
+        sampler.sample(space, drawn + i).to_dict()
+        for i in range(len(rank0['archs']))]
+    assert (resumed / 'epoch_4.pth').is_file()
 
 
 def test_slurm_scripts_hand_the_tool_its_arguments(tmp_path):

@@ -1,7 +1,7 @@
 """EvolutionSearchLoop and tools/search.py on the tiny digits supernet."""
 import json
 import random
-import subprocess
+import runpy
 import sys
 from pathlib import Path
 
@@ -134,16 +134,16 @@ def test_evolution_beats_random_search_on_a_synthetic_objective(
         tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
     """Both at 96 candidates; evolution must climb towards the hidden
     target, random sampling cannot (a search that kept its worst, or
-    ignored its parents, fails). Measured: evolution 4, 4, 5 of 6,
-    random 2, 3, 3."""
+    ignored its parents, fails). Measured: evolution 4, 4 of 6, random
+    2, 3; with the top-k reversed, evolution 3, 2."""
     best = {}
     for mode in ('evolution', 'random'):
         best[mode] = [synthetic_search(search_cfg(
             tmp_path / f'{mode}{seed}', digits_cls_root, supernet_ckpt,
             mode=mode, seed=seed, population_size=12,
             top_k=3, num_mutation=6, num_crossover=6, max_generations=8,
-            prob_layer=0.2), seed)[0] for seed in range(3)]
-    assert sum(best['evolution']) >= sum(best['random']) + 3, best
+            prob_layer=0.2), seed)[0] for seed in range(2)]
+    assert sum(best['evolution']) >= sum(best['random']) + 2, best
 
 
 def test_parents_are_the_top_k_of_all_time_or_of_the_last_generation(
@@ -189,14 +189,35 @@ def test_resume_after_an_interruption_equals_a_straight_run(
     assert resumed.topk() == straight.topk()
 
 
+def test_only_the_main_process_writes_files(tmp_path, digits_cls_root,
+                                           supernet_ckpt, search_cfg,
+                                           monkeypatch):
+    _, loop, _ = run_search(search_cfg(tmp_path, digits_cls_root,
+                                       supernet_ckpt, max_generations=1))
+    written = sorted(p.name for p in tmp_path.iterdir() if p.is_file())
+    assert 'best_arch.json' in written and \
+        'search_state_evolution.json' in written
+    for name in written:
+        (tmp_path / name).unlink()
+    # As rank 1 would: the state and the results stay rank 0's to write.
+    monkeypatch.setattr(
+        'neas_mm.engine.loops.evolution_search_loop.is_main_process',
+        lambda: False)
+    loop.save_state()
+    assert loop.finish() == loop.topk()[0]
+    assert not [p for p in tmp_path.iterdir() if p.is_file()]
+
+
 def test_resume_with_other_search_settings_is_refused(
         tmp_path, digits_cls_root, supernet_ckpt, search_cfg):
-    run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
-                          max_generations=1))
+    saved = Runner.from_cfg(search_cfg(
+        tmp_path / 'a', digits_cls_root, supernet_ckpt)).train_loop
+    loop = Runner.from_cfg(search_cfg(
+        tmp_path / 'b', digits_cls_root, supernet_ckpt,
+        parents='population')).train_loop
     with pytest.raises(ValueError, match="parents='all_time', this loop "
                        "runs parents='population'"):
-        run_search(search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
-                              resume=True, parents='population'))
+        loop.load_state_dict(saved.state_dict())
 
 
 def test_evolution_children_respect_the_window(
@@ -250,25 +271,27 @@ def test_bn_recalibration_changes_then_restores_statistics():
     assert net.training and net.path_bn_stats is None
 
 
-def search_tool(*args):
-    return subprocess.run([sys.executable, str(REPO / 'tools' / 'search.py'),
-                           str(REPO / 'configs' / 'neas' /
-                               'neas_search_k2_digits.py'), *args],
-                          capture_output=True, text=True)
+def search_tool(monkeypatch, *args):
+    """tools/search.py's main in this process, as its command line."""
+    tool = REPO / 'tools' / 'search.py'
+    monkeypatch.setattr(sys, 'argv', [
+        str(tool), str(REPO / 'configs' / 'neas' / 'neas_search_k2_digits.py'),
+        *args])
+    runpy.run_path(str(tool), run_name='__main__')
 
 
-def test_tool_refuses_a_missing_checkpoint(tmp_path):
-    done = search_tool(str(tmp_path / 'nope.pth'))
-    assert done.returncode != 0
-    assert 'nope.pth does not exist' in done.stderr
+def test_tool_refuses_a_missing_checkpoint(tmp_path, monkeypatch):
+    with pytest.raises(FileNotFoundError, match='nope.pth does not exist'):
+        search_tool(monkeypatch, str(tmp_path / 'nope.pth'))
 
 
-def test_tool_refuses_a_checkpoint_that_is_not_a_supernet(tmp_path):
+def test_tool_refuses_a_checkpoint_that_is_not_a_supernet(tmp_path,
+                                                          monkeypatch):
     ckpt = tmp_path / 'plain.pth'
     torch.save({'state_dict': {'fc.weight': torch.zeros(2, 2)}}, ckpt)
-    done = search_tool(str(ckpt))
-    assert done.returncode != 0
-    assert 'is not a NEAS supernet checkpoint' in done.stderr
+    with pytest.raises(ValueError,
+                       match='is not a NEAS supernet checkpoint'):
+        search_tool(monkeypatch, str(ckpt))
 
 
 @pytest.mark.parametrize('split', ['val', 'train'])

@@ -1,7 +1,9 @@
 import json
-import subprocess
+import runpy
 import sys
 from pathlib import Path
+
+import pytest
 
 from neas_mm.space import OFFICIAL_ARCH_LISTS, EnsembleArch
 
@@ -9,14 +11,17 @@ REPO = Path(__file__).resolve().parents[2]
 TOOL = REPO / 'tools' / 'analysis_tools' / 'arch_info.py'
 
 
-def run(*args):
-    done = subprocess.run([sys.executable, str(TOOL), *args],
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """The tool's main, in this process (as its command line would)."""
+    def call(*args):
+        monkeypatch.setattr(sys, 'argv', [str(TOOL), *args])
+        runpy.run_path(str(TOOL), run_name='__main__')
+        return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    return call
 
 
-def test_official_arch_list_at_224():
+def test_official_arch_list_at_224(run):
     codes = OFFICIAL_ARCH_LISTS['NEAS-S']
     info = run(','.join(map(str, codes)))
     assert info['split'] == 20 and info['num_paths'] == 2
@@ -26,7 +31,7 @@ def test_official_arch_list_at_224():
     assert smaller['flops_m'] < info['flops_m'] / 3
 
 
-def test_arch_file_with_the_digits_config(tmp_path):
+def test_arch_file_with_the_digits_config(tmp_path, run):
     arch = EnsembleArch(split=8, shared=['k3_e4', 'skip', 'k5_e4', 'skip',
                                          'k3_e6', 'skip', 'k7_e4', 'skip'],
                         paths=[['k3_e4', 'k5_e4'], ['k5_e6', 'skip']],
