@@ -3,8 +3,8 @@ import itertools
 import json
 import random
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, \
-    Union
+from typing import (Any, Callable, Dict, Iterable, List, Optional,
+                    Sequence, Tuple, Union)
 
 from .ensemble_arch import ArchError, EnsembleArch
 from .operators import (DEFAULT_STAGE_DEPTHS, OP_NAMES, SKIP, op_rank,
@@ -176,15 +176,18 @@ class SearchSpace:
 
     # ---------------------------------------------------------- sampling
     def sample(self, rng: random.Random,
-               split: Optional[int] = None) -> EnsembleArch:
+               split: Optional[int] = None,
+               pick_combo: Optional[Callable[[int, random.Random], Combo]]
+               = None) -> EnsembleArch:
         """Draw an architecture: the split point uniformly from its range,
         then every shared layer's operator and every later layer's
-        combination uniformly from what survives."""
+        combination uniformly from what survives (or by
+        ``pick_combo(layer, rng)``, e.g. a diversity-weighted draw)."""
         if split is None:
             split = rng.randint(*self.split_range)
+        pick_combo = pick_combo or (lambda m, r: r.choice(self.combos[m]))
         shared = [rng.choice(self.shared_ops(m)) for m in range(split)]
-        combos = [rng.choice(self.combos[m])
-                  for m in range(split, self.num_layers)]
+        combos = [pick_combo(m, rng) for m in range(split, self.num_layers)]
         paths = [[combo[p] for combo in combos]
                  for p in range(self.num_paths)]
         return EnsembleArch(split=split, shared=shared, paths=paths,

@@ -49,20 +49,14 @@ class DiversityKPathSampler:
 
     def sample(self, space: SearchSpace, index: int) -> EnsembleArch:
         """Draw ``index`` from what the space still allows."""
-        rng = random.Random(f'{self.seed}:{index}')
-        split = rng.randint(*space.split_range)
-        shared = [rng.choice(space.shared_ops(m)) for m in range(split)]
-        combos = []
-        for m in range(split, space.num_layers):
-            if m in self.diversity:
-                choices, weights = self._layer_choices(space, m)
-                combos.append(rng.choices(choices, weights)[0])
-            else:
-                combos.append(rng.choice(space.combos[m]))
-        paths = [[combo[p] for combo in combos]
-                 for p in range(space.num_paths)]
-        return EnsembleArch(split=split, shared=shared, paths=paths,
-                            stage_depths=space.stage_depths)
+        def pick(m: int, rng: random.Random) -> Tuple[str, ...]:
+            if m not in self.diversity:
+                return rng.choice(space.combos[m])
+            choices, weights = self._layer_choices(space, m)
+            return rng.choices(choices, weights)[0]
+
+        return space.sample(random.Random(f'{self.seed}:{index}'),
+                            pick_combo=pick)
 
     def state_dict(self) -> Dict[str, Any]:
         return {str(m): [ops, zeta.tolist()]
