@@ -36,7 +36,7 @@ import argparse
 import json
 import statistics
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import torch
 
@@ -46,11 +46,15 @@ from neas_mm.search import (bootstrap_interval, kendall_tau,
                             rank_agreement_over_seeds)
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
+from bench_common.ennas_runs import (draw_diversity, equal_time_images,
+                                     teacher_stats)
 from bench_common.truth import standalone_truth
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
-                                        load_supernet, train_supernet)
+                                        load_supernet, train_seconds,
+                                        train_supernet, wall_seconds)
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
+ENNAS_CONFIG = CONFIG.with_name('neas_supernet_k2_ennas_cluttered.py')
 METRICS = dict(diversity='neas_mm.DiversityMetric',
                none='neas_mm.NoneMetric',
                accuracy='neas_mm.AccuracyMetric')
@@ -75,48 +79,58 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
     save_figure(fig, out)
 
 
-def supernet_scores(metric: str, operators: str, seed: int,
-                    args: argparse.Namespace, tag: str, setup,
-                    calib: torch.Tensor) -> Dict[str, Any]:
-    """Train (or reuse) one supernet and score every ensemble with it."""
-    name = f'{metric}-{operators}' + (f'_s{seed}' if seed else '')
+def supernet_scores(name: str, config: Path, metric: str, operators: str,
+                    seed: int, args: argparse.Namespace, tag: str, setup,
+                    calib: torch.Tensor, train_images: Optional[int] = None
+                    ) -> Dict[str, Any]:
+    """Train (or reuse) one supernet (on the first ``train_images`` of the
+    train split an epoch, default ``args.train_images``, else all) and
+    score every ensemble with it."""
+    train_images = train_images or args.train_images
+    name = name + (f'_s{seed}' if seed else '')
     work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
     checkpoint = train_supernet(
-        CONFIG, work_dir, args.epochs,
+        config, work_dir, args.epochs,
         [f'custom_hooks.0.metric.type={METRICS[metric]}',
          f'model.backbone.operators={operators}',
          f'randomness.seed={seed}', f'model.sampler.seed={seed}',
          *[f'{key}.dataset.data_root={args.data_root}'
            for key in ('train_dataloader', 'val_dataloader',
-                       'search_dataloader')]])
-    model = load_supernet(CONFIG, checkpoint, operators)
+                       'search_dataloader')],
+         *([f'train_dataloader.dataset.indices={train_images}']
+           if train_images else [])])
+    model = load_supernet(config, checkpoint, operators)
     scorer = SupernetScorer(model, calib, setup.splits['search'])
     scores = []
     for n, arch in enumerate(setup.archs):
         scores.append(scorer.score(arch))
         log(f'  {name} [{n + 1}/{len(setup.archs)}] supernet '
             f'{scores[-1]:.3f}')
-    return dict(scores=scores,
-                in_shrunk_space=sum(model.space.contains(a)
-                                    for a in setup.archs) / len(setup.archs),
-                space_size=model.space.size,
-                reference_val_acc=last_val_accuracy(work_dir))
+    run = dict(scores=scores,
+               in_shrunk_space=sum(model.space.contains(a)
+                                   for a in setup.archs) / len(setup.archs),
+               space_size=model.space.size,
+               reference_val_acc=last_val_accuracy(work_dir),
+               wall_seconds=wall_seconds(work_dir),
+               train_seconds=train_seconds(work_dir))
+    if config == ENNAS_CONFIG:
+        run.update(teacher_stats(work_dir))
+        run['draw_diversity'] = draw_diversity(model, seed=seed)
+    return run
 
 
-def ranking_row(metric: str, operators: str, args: argparse.Namespace,
-                tag: str, setup, calib: torch.Tensor,
-                truth: List[float]) -> Dict[str, Any]:
-    """One row: a supernet per seed, each compared with ``truth``."""
-    runs = [supernet_scores(metric, operators, seed, args, tag, setup, calib)
-            for seed in range(args.supernet_seeds)]
+def ranking_row(name: str, runs: List[Dict[str, Any]], metric: str,
+                operators: str, truth: List[float]) -> Dict[str, Any]:
+    """One row: a supernet per seed (``runs``), each compared with
+    ``truth``; per-seed figures kept as lists."""
     scorings = [r['scores'] for r in runs]
-    row = dict(name=f'{metric}-{operators}', metric=METRICS[metric],
-               operators=operators,
+    row = dict(name=name, metric=METRICS[metric], operators=operators,
                **rank_agreement_over_seeds(scorings, truth),
                supernet_mean_acc=statistics.mean(
                    statistics.mean(s) for s in scorings))
-    for key in ('in_shrunk_space', 'space_size', 'reference_val_acc'):
-        row[key] = [r[key] for r in runs]
+    for key in runs[0]:
+        if key != 'scores':
+            row[key] = [r[key] for r in runs]
     row['scores'] = scorings
     log(f'{row["name"]}: tau {row["kendall_tau"]:.3f} '
         f'{row["kendall_tau_ci95"]} per seed '
@@ -124,10 +138,110 @@ def ranking_row(metric: str, operators: str, args: argparse.Namespace,
     return row
 
 
+def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
+               setup, calib: torch.Tensor, truth: List[float]
+               ) -> List[Dict[str, Any]]:
+    """EnNAS with the headline row's shrink metric and operators: at equal
+    steps (its epochs on the whole train split), then at equal wall-clock
+    time with ``plain`` (the same epochs on fewer images each, the number
+    set from the equal-steps runs' measured times)."""
+    metric, operators = args.rows[0], args.operators[0]
+    base = f'{metric}-{operators}'
+
+    def row(name: str, images: Optional[int] = None) -> Dict[str, Any]:
+        runs = [supernet_scores(name, ENNAS_CONFIG, metric, operators, seed,
+                                args, tag, setup, calib, images)
+                for seed in range(args.supernet_seeds)]
+        return ranking_row(name, runs, metric, operators, truth)
+
+    steps = row(f'ennas-steps-{base}')
+    full = args.train_images or len(setup.splits['train'][0])
+    images = equal_time_images(
+        statistics.mean(plain['wall_seconds']),
+        statistics.mean(steps['wall_seconds']),
+        statistics.mean(steps['train_seconds']), full)
+    log(f'EnNAS at equal wall-clock: {images} of {full} training images '
+        'an epoch')
+    if images >= 0.98 * full:
+        # EnNAS costs no more than the plain run: equal steps is equal time.
+        timed = dict(steps, name=f'ennas-time-{base}')
+    else:
+        timed = row(f'ennas-time{images}-{base}', images)
+    timed['train_images_per_epoch'] = images
+    return [steps, timed]
+
+
+def ennas_summary(plain: Dict[str, Any], steps: Dict[str, Any],
+                  timed: Dict[str, Any]) -> Dict[str, Any]:
+    """EnNAS against the plain headline row: tau (mean over supernet
+    seeds, with the seed spread beside it), accuracy, cost and draws."""
+    def spread(row: Dict[str, Any]) -> float:
+        taus = row['kendall_tau_per_seed']
+        return statistics.stdev(taus) if len(taus) > 1 else float('nan')
+
+    out = dict(train_images_per_epoch=timed['train_images_per_epoch'])
+    for key, row in (('plain', plain), ('equal_steps', steps),
+                     ('equal_time', timed)):
+        out[key] = dict(
+            kendall_tau=row['kendall_tau'],
+            kendall_tau_ci95=row['kendall_tau_ci95'],
+            kendall_tau_seed_std=spread(row),
+            supernet_mean_acc=row['supernet_mean_acc'],
+            wall_seconds=statistics.mean(row['wall_seconds']))
+        if key != 'plain':
+            out[key].update(
+                tau_minus_plain=row['kendall_tau'] - plain['kendall_tau'],
+                teacher_accuracy=statistics.mean(row['teacher_accuracy']),
+                teacher_gap=statistics.mean(row['teacher_gap']),
+                draw_diversity=statistics.mean(
+                    d['sampler'] for d in row['draw_diversity']),
+                uniform_draw_diversity=statistics.mean(
+                    d['uniform'] for d in row['draw_diversity']))
+    return out
+
+
+def plot_ennas(rows: List[Dict[str, Any]], out: Path) -> None:
+    """Plain vs EnNAS rows: tau per supernet seed, wall time, and the
+    path diversity of EnNAS draws against uniform draws."""
+    fig, axes = new_figure(1, 3, (13, 3.6))
+    names = [r['name'] for r in rows]
+    ax = axes[0, 0]
+    for x, row in enumerate(rows):
+        low, high = row['kendall_tau_ci95']
+        ax.errorbar([x], [row['kendall_tau']],
+                    [[row['kendall_tau'] - low], [high - row['kendall_tau']]],
+                    fmt='o', capsize=4, color='k')
+        ax.scatter([x] * len(row['kendall_tau_per_seed']),
+                   row['kendall_tau_per_seed'], s=16, alpha=0.6)
+    ax.set_ylabel('Kendall tau vs standalone (95% CI, seeds)')
+    ax = axes[0, 1]
+    ax.bar(names, [statistics.mean(r['wall_seconds']) for r in rows])
+    ax.set_ylabel('supernet training wall time (s)')
+    ax = axes[0, 2]
+    ennas = [r for r in rows if 'draw_diversity' in r]
+    for x, row in enumerate(ennas):
+        for k, (key, label) in enumerate((('sampler', 'EnNAS sampler'),
+                                          ('uniform', 'uniform'))):
+            ax.bar(x + 0.4 * k, statistics.mean(
+                d[key] for d in row['draw_diversity']), width=0.4,
+                color=f'C{k}', label=label if x == 0 else None)
+    ax.set_xticks([x + 0.2 for x in range(len(ennas))],
+                  [r['name'] for r in ennas])
+    ax.set_ylabel('mean path diversity of draws (Eq. 4)')
+    ax.legend(fontsize=7)
+    for ax in axes.flat[:2]:
+        ax.set_xticks(range(len(rows)), names)
+    for ax in axes.flat:
+        ax.tick_params(axis='x', labelsize=7, rotation=15)
+        ax.grid(alpha=0.3, axis='y')
+    save_figure(fig, out)
+
+
 def main() -> None:
     parser = benchmark_parser(
-        __doc__, '6 ensembles, 200 standalone steps, 1 supernet epoch, '
-        'rows diversity and none with entangled operators, 1 supernet seed',
+        __doc__, '6 ensembles, 200 standalone steps, 2 supernet epochs on '
+        '3,000 training images, row diversity with entangled operators and '
+        'its EnNAS rows, 1 supernet seed',
         REPO / 'data' / 'cluttered_digits')
     parser.add_argument('--archs', type=int, default=16)
     parser.add_argument('--seeds', type=int, default=2)
@@ -146,11 +260,21 @@ def main() -> None:
     parser.add_argument('--supernet-seeds', type=int, default=2,
                         help='supernets trained per row (seeds 0..n-1); '
                         'figures are means over them')
+    parser.add_argument('--train-images', type=int, default=None,
+                        help='supernet training images an epoch (the '
+                        'first N of the train split; default: all)')
+    parser.add_argument('--no-ennas', dest='ennas', action='store_false',
+                        help='skip the EnNAS rows (headline metric and '
+                        'operators trained with configs/neas/'
+                        'neas_supernet_k2_ennas_cluttered.py, at equal '
+                        'steps and at equal wall-clock time)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
-        args.archs, args.steps, args.epochs = 6, 200, 1
-        args.rows, args.operators = ['diversity', 'none'], ['entangled']
+        # 2 epochs: EnNAS distils and samples by diversity from epoch 2.
+        args.archs, args.steps, args.epochs = 6, 200, 2
+        args.rows, args.operators = ['diversity'], ['entangled']
+        args.train_images = 3000
         args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
     setup, standalone, truth, calib = standalone_truth(args, CONFIG)
@@ -159,8 +283,14 @@ def main() -> None:
     tag = 'quick' if args.quick else 'full'
     for operators in args.operators:
         for metric in args.rows:
-            rows.append(ranking_row(metric, operators, args, tag, setup,
-                                    calib, truth))
+            name = f'{metric}-{operators}'
+            rows.append(ranking_row(name, [
+                supernet_scores(name, CONFIG, metric, operators, seed, args,
+                                tag, setup, calib)
+                for seed in range(args.supernet_seeds)],
+                metric, operators, truth))
+    if args.ennas:
+        rows += ennas_rows(rows[0], args, tag, setup, calib, truth)
     seeds = [[r['acc']['val'] for r in results] for results in standalone]
     ceiling = dict(noise_ceiling_tau=None, noise_ceiling_tau_ci95=None)
     if args.seeds > 1:
@@ -180,8 +310,13 @@ def main() -> None:
             kendall_tau([s[i] for s in seeds], rest[i])
             for i in range(args.seeds))
     plot_file = args.out_dir / f'ranking_{tag}.png'
-    plot(rows, truth, plot_file, ncols=len(args.rows))
+    plot(rows, truth, plot_file, ncols=max(len(args.rows), min(3, len(rows))))
     head = rows[0]
+    extra = {}
+    if args.ennas:
+        extra['ennas'] = ennas_summary(head, rows[-2], rows[-1])
+        extra['ennas_plot'] = str(args.out_dir / f'ranking_ennas_{tag}.png')
+        plot_ennas([head, *rows[-2:]], Path(extra['ennas_plot']))
     result = json.dumps(dict(
         **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                 'spearman_rho', 'spearman_rho_ci95',
@@ -196,7 +331,8 @@ def main() -> None:
         settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
                       supernet_seeds=args.supernet_seeds,
                       supernet_epochs=args.epochs, calib=args.calib,
-                      task=setup.task), plot=str(plot_file)))
+                      task=setup.task, train_images=args.train_images),
+        plot=str(plot_file), **extra))
     # Also kept beside the plot (the demo's summary reads the full one).
     (args.out_dir / f'ranking_{tag}.json').write_text(result + '\n')
     print(result)

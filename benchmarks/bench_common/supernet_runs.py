@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import List, Sequence
 
@@ -14,28 +15,55 @@ from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.registry import MODELS
 from .args import REPO
 
+WALL_FILE = 'wall_seconds.json'
 
 
 def train_supernet(config: Path, work_dir: Path, epochs: int,
                    cfg_options: Sequence[str] = ()) -> Path:
     """Train (or resume, or reuse) a supernet for ``epochs``; its final
     checkpoint. The Runner's log goes to ``<work_dir>.log``."""
+    return train_with_tool(
+        config, work_dir, epochs,
+        [f'train_cfg.max_epochs={epochs}', f'param_scheduler.end={epochs}',
+         *cfg_options])
+
+
+def train_with_tool(config: Path, work_dir: Path, epochs: int,
+                    cfg_options: Sequence[str] = ()) -> Path:
+    """Run ``tools/train.py config`` into ``work_dir`` (resumed if
+    interrupted, reused if ``epoch_<epochs>.pth`` exists); that checkpoint.
+    The Runner's log goes to ``<work_dir>.log``; the wall time, summed over
+    resumed parts, to ``wall_seconds.json`` in ``work_dir``."""
     work_dir.mkdir(parents=True, exist_ok=True)
     done = work_dir / f'epoch_{epochs}.pth'
     if done.is_file():
         return done
     cmd = [sys.executable, str(REPO / 'tools' / 'train.py'), str(config),
-           '--work-dir', str(work_dir), '--cfg-options',
-           f'train_cfg.max_epochs={epochs}', f'param_scheduler.end={epochs}',
-           *cfg_options]
+           '--work-dir', str(work_dir)]
+    if cfg_options:
+        cmd += ['--cfg-options', *cfg_options]
     if (work_dir / 'last_checkpoint').is_file():
         cmd.append('--resume')
     log(f'training {config.name} ({epochs} epochs, '
         f'{" ".join(cfg_options) or "as configured"}) -> {work_dir}')
+    start = time.perf_counter()
     with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
         subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
                        stderr=subprocess.STDOUT)
+    record = work_dir / WALL_FILE
+    before = json.loads(record.read_text())['seconds'] \
+        if record.is_file() else 0.0
+    record.write_text(json.dumps(
+        dict(seconds=before + time.perf_counter() - start)))
     return done
+
+
+def wall_seconds(work_dir: Path) -> float:
+    """Wall time of ``tools/train.py`` for the run in ``work_dir``
+    (process start to exit, every resumed part summed; nan if unknown)."""
+    record = work_dir / WALL_FILE
+    return json.loads(record.read_text())['seconds'] \
+        if record.is_file() else float('nan')
 
 
 def load_supernet(config: Path, checkpoint: Path,

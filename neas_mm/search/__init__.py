@@ -2,8 +2,8 @@
 metrics, the DPP kernel, EnNAS distillation and operator diversity."""
 from .ensemble_teacher import (distillation_loss, teacher_loss,
                                teacher_weights)
-from .operator_diversity import (combo_probabilities, next_operator_weights,
-                                 operator_diversity)
+from .operator_diversity import (combo_probabilities, ensemble_diversity,
+                                 next_operator_weights, operator_diversity)
 from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
                          quality_matrix, quality_vector, similarity_matrix)
 from .flops_table import FlopsTable, count_macs, count_params
@@ -27,5 +27,5 @@ __all__ = [
     'rank_agreement', 'rank_agreement_over_seeds', 'spearman_rho',
     'top_k_overlap', 'stratified_by_flops', 'distillation_loss',
     'teacher_loss', 'teacher_weights', 'combo_probabilities',
-    'next_operator_weights', 'operator_diversity'
+    'next_operator_weights', 'operator_diversity', 'ensemble_diversity'
 ]

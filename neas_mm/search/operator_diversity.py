@@ -87,3 +87,25 @@ def combo_probabilities(zeta: np.ndarray, ops: Sequence[str],
     if total <= 0:  # only operators that compute the same: nothing to prefer
         return {combo: 1.0 / len(raw) for combo in raw}
     return {combo: value / total for combo, value in raw.items()}
+
+
+def ensemble_diversity(combos: Sequence[Tuple[str, ...]],
+                       tables: Dict[int, Tuple[Sequence[str], np.ndarray]],
+                       first_layer: int) -> float:
+    """Mean Eq. 4 diversity between the K paths of one ensemble: over its
+    layers after the split (``combos``, starting at ``first_layer``) and
+    over every pair of paths, the measured ``zeta`` of their operators (0
+    where two paths share one). 0 for an ensemble whose paths share every
+    searchable layer; layers without a table are skipped, nan when none
+    has one."""
+    if not combos:
+        return 0.0
+    values = []
+    for m, combo in enumerate(combos, start=first_layer):
+        if m not in tables:
+            continue
+        ops, zeta = tables[m]
+        index = {op: i for i, op in enumerate(ops)}
+        values.extend(zeta[index[a], index[b]]
+                      for a, b in itertools.combinations(combo, 2))
+    return float(np.mean(values)) if values else float('nan')

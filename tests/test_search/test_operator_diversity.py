@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from neas_mm.search.operator_diversity import (combo_probabilities,
+                                               ensemble_diversity,
                                                next_operator_weights,
                                                operator_diversity)
 
@@ -58,3 +59,18 @@ def test_operators_that_compute_the_same_fall_back_to_uniform():
     combos = [('a', 'b'), ('b', 'c')]
     probs = combo_probabilities(np.zeros((3, 3)), ops, combos)
     assert probs == {('a', 'b'): 0.5, ('b', 'c'): 0.5}
+
+
+def test_ensemble_diversity_averages_path_pairs_over_measured_layers():
+    ops = ['a', 'b', 'c']
+    tables = {4: (ops, ZETA), 5: (ops, ZETA)}
+    # Layer 4: (a, c) -> 0.8; layer 5: (b, b) shared -> 0; layer 6 has no
+    # table and is skipped.
+    combos = [('a', 'c'), ('b', 'b'), ('a', 'b')]
+    assert ensemble_diversity(combos, tables, 4) == pytest.approx(0.4)
+    # Three paths: pairs (a,b) 0.2, (a,c) 0.8, (b,c) 0.5.
+    assert ensemble_diversity([('a', 'b', 'c')], tables, 5) == \
+        pytest.approx(0.5)
+    assert np.isnan(ensemble_diversity(combos, tables, 7))
+    # Split after the last layer: the paths share every operator.
+    assert ensemble_diversity([], tables, 10) == 0.0
