@@ -54,9 +54,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--clutter-noise', type=float,
                         help='pixel noise std, pixels in [0, 1] (default: '
                         '0.03)')
-    parser.add_argument('--det-train', type=int, default=256,
+    parser.add_argument('--det-train', type=int, default=2048,
                         help='number of detection training images')
-    parser.add_argument('--det-val', type=int, default=64,
+    parser.add_argument('--det-val', type=int, default=256,
                         help='number of detection validation images')
     parser.add_argument('--det-canvas', type=int, default=128,
                         help='detection canvas side in px')

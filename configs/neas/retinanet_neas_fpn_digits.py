@@ -18,6 +18,6 @@ model = dict(
         fuse='mean'),
     neck=dict(in_channels=[24, 40, 80]))
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=24))
+                     checkpoint=dict(interval=8))
 # Reproducible runs (mmdet's default runtime draws a new seed each run).
 randomness = dict(seed=0)

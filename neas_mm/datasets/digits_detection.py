@@ -116,8 +116,8 @@ def _write_split(folder: Path, split: str, num_images: int, seed: int,
 
 
 def prepare_digits_detection(root: str,
-                             num_train: int = 256,
-                             num_val: int = 64,
+                             num_train: int = 2048,
+                             num_val: int = 256,
                              canvas_size: int = 128,
                              digit_sizes: Sequence[int] = (16, 24, 32, 48),
                              max_objects: int = 4,

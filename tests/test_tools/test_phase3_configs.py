@@ -72,6 +72,32 @@ def test_mobilenetv2_comparison_builds_and_steps(tmp_path, digits_det_root):
     assert losses['loss_cls'] > 0
 
 
+def test_mobilenetv2_digits_pretraining_loads_into_the_detector(tmp_path):
+    """The comparison's MobileNetV2 gets its classification pretraining:
+    every backbone weight of the digits classifier reaches the detector."""
+    init_default_scope('mmpretrain')
+    from mmpretrain.registry import MODELS as CLS_MODELS
+    classifier = CLS_MODELS.build(
+        Config.fromfile(str(CONFIGS / 'mobilenetv2_digits_cls.py')).model)
+    with torch.no_grad():
+        for param in classifier.backbone.parameters():
+            param.add_(torch.randn_like(param))
+    torch.save(dict(state_dict=classifier.state_dict()), tmp_path / 'c.pth')
+    cfg = Config.fromfile(str(CONFIGS / 'retinanet_mobilenetv2_fpn_digits.py'))
+    cfg.model.backbone.init_cfg = dict(
+        type='Pretrained', checkpoint=str(tmp_path / 'c.pth'),
+        prefix='backbone.')
+    init_default_scope('mmdet')
+    from mmdet.registry import MODELS as DET_MODELS
+    detector = DET_MODELS.build(cfg.model)
+    detector.init_weights()
+    loaded = detector.backbone.state_dict()
+    expected = classifier.backbone.state_dict()
+    assert set(loaded) == set(expected)
+    for key, value in expected.items():
+        assert torch.equal(loaded[key], value), key
+
+
 def make_imagenet_folder(root: Path) -> None:
     rng = np.random.RandomState(0)
     lines = {'train': [], 'val': []}
