@@ -28,6 +28,7 @@ A bar plot (mAP per backbone, one dot per seed) and the JSON
 Run: ``.venv/bin/python benchmarks/detection_backbones.py [--quick]``.
 """
 import argparse
+import hashlib
 import json
 import math
 import statistics
@@ -39,6 +40,7 @@ from typing import Any, Dict, List
 from mmengine.config import Config
 
 from neas_mm.apis import detector_backbone_macs
+from neas_mm.datasets import prepare_digits_detection
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.space import EnsembleArch
 from bench_common.figures import new_figure, save_figure
@@ -91,12 +93,14 @@ def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
 
 
 def pretrained(checkpoint: Path) -> List[str]:
+    """cfg-options that start a detector's backbone from ``checkpoint``."""
     return ['model.backbone.init_cfg.type=Pretrained',
             f'model.backbone.init_cfg.checkpoint={checkpoint}',
             'model.backbone.init_cfg.prefix=backbone.']
 
 
 def last_value(work_dir: Path, key: str) -> float:
+    """The last value of ``key`` the Runner in ``work_dir`` logged."""
     records = logged_records(work_dir, key)
     return records[-1][key] if records else float('nan')
 
@@ -149,6 +153,7 @@ def difference(a: Dict[str, Any], b: Dict[str, Any]) -> Dict[str, float]:
 
 
 def plot(results: Dict[str, Dict[str, Any]], out: Path) -> None:
+    """mAP per backbone (bar: mean +- std, dots: seeds), MACs below."""
     fig, axes = new_figure(1, 1, (1.9 * len(results) + 2, 3.8))
     ax = axes[0, 0]
     for x, (name, r) in enumerate(results.items()):
@@ -191,14 +196,23 @@ def main() -> None:
         tag, args.seeds = 'quick', 1
         args.cls_epochs, args.det_epochs = 4, 2
         args.cls_options = ['train_cfg.max_epochs=4',
-                            'train_cfg.val_interval=4']
+                            'train_cfg.val_interval=4',
+                            'param_scheduler.1.end=4',
+                            'param_scheduler.1.T_max=3']
         args.det_options = ['train_cfg.max_epochs=2',
                             'train_cfg.val_interval=2',
                             'default_hooks.checkpoint.interval=2',
                             'param_scheduler.1.end=2',
                             'param_scheduler.1.milestones=[1]']
+    if args.arch:  # runs of another ensemble are never reused for it
+        tag += '_' + hashlib.sha1(
+            json.dumps(EnsembleArch.parse(args.arch).to_dict(),
+                       sort_keys=True).encode()).hexdigest()[:8]
+    # The detection set as configured (2,048 training images); a folder
+    # prepared with other parameters is rebuilt.
+    prepare_digits_detection(str(REPO / 'data' / 'digits_det'))
     specs = backbone_specs(arch_files(args.arch, args.out_dir /
-                                      'detection_backbones'))
+                                      'detection_backbones' / tag))
     results = {name: measure(name, spec, args, tag, scratch=False)
                for name, spec in specs.items()}
     if args.scratch:

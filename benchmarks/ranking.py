@@ -25,10 +25,23 @@ missing). Prints one JSON object:
   ensembles left in its shrunk space and its last reference-ensemble val
   accuracy;
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
-  per seed and the supernet ``scores`` per row (one per supernet seed).
+  per seed and the supernet ``scores`` per row (one per supernet seed);
+* ``ennas`` (unless ``--no-ennas``): the headline row's metric and
+  operators trained the EnNAS way
+  (``configs/neas/neas_supernet_k2_ennas_cluttered.py``), against the plain
+  row. ``plain``, ``equal_steps`` and ``equal_time`` each give
+  ``kendall_tau`` (+ ``_ci95``, ``_seed_std``), ``supernet_mean_acc``
+  (fraction) and ``wall_seconds``; the EnNAS ones add ``tau_minus_plain``,
+  ``teacher_accuracy`` and ``teacher_gap`` (points, on training batches of
+  the last epoch) and ``draw_diversity`` / ``uniform_draw_diversity`` (Eq. 4
+  between the paths of 2,000 draws of its sampler / of uniform draws, from
+  its final space, with its last tables). Equal time gives EnNAS fewer
+  images an epoch when it is slower (``train_images_per_epoch``); when it
+  is not, ``equal_time_is_equal_steps`` is true and both are one run.
 
-A scatter plot (supernet score vs standalone accuracy, one panel per row)
-and the JSON (``ranking_{full,quick}.json``) go to ``--out-dir``.
+A scatter plot (supernet score vs standalone accuracy, one panel per row),
+the EnNAS plot (tau, wall time, draw diversity) and the JSON
+(``ranking_{full,quick}.json``) go to ``--out-dir``.
 
 Run: ``.venv/bin/python benchmarks/ranking.py [--quick]``.
 """
@@ -88,6 +101,12 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
     score every ensemble with it."""
     train_images = train_images or args.train_images
     name = name + (f'_s{seed}' if seed else '')
+    # Settings other than the full run's are in the name, so that a run
+    # of other settings is never resumed or reused.
+    if args.train_images:
+        name += f'_n{args.train_images}'
+    if args.epochs != 4:
+        name += f'_e{args.epochs}'
     work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
     checkpoint = train_supernet(
         config, work_dir, args.epochs,
@@ -154,19 +173,30 @@ def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
                 for seed in range(args.supernet_seeds)]
         return ranking_row(name, runs, metric, operators, truth)
 
+    plain_wall = statistics.mean(plain['wall_seconds'])
+    if plain_wall != plain_wall:  # nan: a run from before times were kept
+        raise ValueError(
+            'the plain supernets of this row have no recorded wall time '
+            '(wall_seconds.json, written since the EnNAS rows came); delete '
+            f'their work dirs under {args.out_dir / "ranking"} to retrain '
+            'them, or run with --no-ennas')
     steps = row(f'ennas-steps-{base}')
     full = args.train_images or len(setup.splits['train'][0])
     images = equal_time_images(
-        statistics.mean(plain['wall_seconds']),
+        plain_wall,
         statistics.mean(steps['wall_seconds']),
         statistics.mean(steps['train_seconds']), full)
     log(f'EnNAS at equal wall-clock: {images} of {full} training images '
         'an epoch')
     if images >= 0.98 * full:
-        # EnNAS costs no more than the plain run: equal steps is equal time.
-        timed = dict(steps, name=f'ennas-time-{base}')
+        # EnNAS costs no more than the plain run: the equal-steps run is
+        # the closest to equal time (more than the whole split an epoch
+        # would need more epochs, not measured here).
+        timed = dict(steps, name=f'ennas-time-{base}',
+                     same_run_as_equal_steps=True)
     else:
         timed = row(f'ennas-time{images}-{base}', images)
+        timed['same_run_as_equal_steps'] = False
     timed['train_images_per_epoch'] = images
     return [steps, timed]
 
@@ -179,7 +209,8 @@ def ennas_summary(plain: Dict[str, Any], steps: Dict[str, Any],
         taus = row['kendall_tau_per_seed']
         return statistics.stdev(taus) if len(taus) > 1 else float('nan')
 
-    out = dict(train_images_per_epoch=timed['train_images_per_epoch'])
+    out = dict(train_images_per_epoch=timed['train_images_per_epoch'],
+               equal_time_is_equal_steps=timed['same_run_as_equal_steps'])
     for key, row in (('plain', plain), ('equal_steps', steps),
                      ('equal_time', timed)):
         out[key] = dict(

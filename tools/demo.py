@@ -208,7 +208,9 @@ def phase_detection(args: argparse.Namespace, best_arch: str,
           'retrained ensemble as backbone', flush=True)
     name = 'retinanet_neas_fpn_digits'
     config = str(REPO / 'configs' / 'neas' / f'{name}.py')
-    work_dir = args.work_dir / name
+    # The schedule is in the name: a demo folder from another schedule is
+    # never resumed.
+    work_dir = args.work_dir / f'{name}_{DEMO_DETECTION_STEPS}steps'
     options = data_options(args, 'digits_det') + [
         f'val_evaluator.ann_file={args.data_root}/digits_det/'
         'annotations/instances_val2017.json',
@@ -267,9 +269,11 @@ def print_detection_benchmark() -> None:
     if not result.is_file():
         print('  detection backbones compared over seeds: not measured in '
               'this checkout yet; benchmarks/detection_backbones.py '
-              '(--quick: ~10 min)')
+              '(about 45 min)')
         return
-    d = json.loads(result.read_text())['backbones']
+    d = {name: r for name, r in
+         json.loads(result.read_text())['backbones'].items()
+         if r['pretrained']}
     parts = [f'{name} {r["map_mean"]:.3f} +- {r["map_std"]:.3f} '
              f'({r["macs_m"]:.1f}M MACs)' for name, r in d.items()]
     print(f'  RetinaNet COCO mAP (detection val), mean +- std over '

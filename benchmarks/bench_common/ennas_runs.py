@@ -5,7 +5,7 @@ sampler's ensembles are against uniform draws."""
 import math
 import statistics
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict
 
 import torch
 
@@ -50,7 +50,7 @@ def draw_diversity(model: torch.nn.Module, draws: int = 2000,
     tables = model.sampler.diversity
     uniform = KPathSampler(seed=seed)
 
-    def mean_diversity(sampler) -> float:
+    def mean_diversity(sampler: Any) -> float:
         archs = [sampler.sample(model.space, i) for i in range(draws)]
         return statistics.mean(
             ensemble_diversity(a.combos, tables, a.split) for a in archs)

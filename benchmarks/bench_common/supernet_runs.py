@@ -47,14 +47,16 @@ def train_with_tool(config: Path, work_dir: Path, epochs: int,
     log(f'training {config.name} ({epochs} epochs, '
         f'{" ".join(cfg_options) or "as configured"}) -> {work_dir}')
     start = time.perf_counter()
-    with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
-        subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
-                       stderr=subprocess.STDOUT)
-    record = work_dir / WALL_FILE
-    before = json.loads(record.read_text())['seconds'] \
-        if record.is_file() else 0.0
-    record.write_text(json.dumps(
-        dict(seconds=before + time.perf_counter() - start)))
+    try:
+        with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
+            subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
+                           stderr=subprocess.STDOUT)
+    finally:  # an interrupted part counts too: the resume adds the rest
+        record = work_dir / WALL_FILE
+        before = json.loads(record.read_text())['seconds'] \
+            if record.is_file() else 0.0
+        record.write_text(json.dumps(
+            dict(seconds=before + time.perf_counter() - start)))
     return done
 
 
