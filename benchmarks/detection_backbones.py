@@ -44,7 +44,7 @@ from neas_mm.datasets import prepare_digits_detection
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.space import EnsembleArch
 from bench_common.figures import new_figure, save_figure
-from bench_common.supernet_runs import (logged_records, train_with_tool,
+from bench_common.supernet_runs import (last_logged, train_with_tool,
                                         wall_seconds)
 from bench_common.args import REPO
 
@@ -99,12 +99,6 @@ def pretrained(checkpoint: Path) -> List[str]:
             'model.backbone.init_cfg.prefix=backbone.']
 
 
-def last_value(work_dir: Path, key: str) -> float:
-    """The last value of ``key`` the Runner in ``work_dir`` logged."""
-    records = logged_records(work_dir, key)
-    return records[-1][key] if records else float('nan')
-
-
 def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
             tag: str, scratch: bool) -> Dict[str, Any]:
     """Pretrain (unless ``scratch``), then detect once per seed."""
@@ -123,7 +117,7 @@ def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
                             str(checkpoint), str(weights)], check=True,
                            cwd=REPO, stdout=subprocess.DEVNULL)
         init = pretrained(weights)
-        cls_top1 = last_value(cls_dir, 'accuracy/top1')
+        cls_top1 = last_logged(cls_dir, 'accuracy/top1')
         log(f'{name}: pretrained, val top-1 {cls_top1:.1f}%')
     maps, map50s, seconds = [], [], []
     label = name + ('_scratch' if scratch else '')
@@ -132,8 +126,8 @@ def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
         train_with_tool(spec['det'], det_dir, args.det_epochs,
                         [*spec['det_options'], *init,
                          f'randomness.seed={seed}', *args.det_options])
-        maps.append(last_value(det_dir, 'coco/bbox_mAP'))
-        map50s.append(last_value(det_dir, 'coco/bbox_mAP_50'))
+        maps.append(last_logged(det_dir, 'coco/bbox_mAP'))
+        map50s.append(last_logged(det_dir, 'coco/bbox_mAP_50'))
         seconds.append(wall_seconds(det_dir))
         log(f'{label} seed {seed}: COCO mAP {maps[-1]:.3f} '
             f'(AP50 {map50s[-1]:.3f}), {seconds[-1]:.0f} s')

@@ -1,6 +1,7 @@
 """Supernet runs shared by the benchmarks: train through tools/train.py
 (resumable, reused when done), load the trained classifier, read its log."""
 import json
+import math
 import subprocess
 import sys
 import time
@@ -52,11 +53,10 @@ def train_with_tool(config: Path, work_dir: Path, epochs: int,
             subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
                            stderr=subprocess.STDOUT)
     finally:  # an interrupted part counts too: the resume adds the rest
-        record = work_dir / WALL_FILE
-        before = json.loads(record.read_text())['seconds'] \
-            if record.is_file() else 0.0
-        record.write_text(json.dumps(
-            dict(seconds=before + time.perf_counter() - start)))
+        before = wall_seconds(work_dir)
+        (work_dir / WALL_FILE).write_text(json.dumps(dict(
+            seconds=(0.0 if math.isnan(before) else before)
+            + time.perf_counter() - start)))
     return done
 
 
@@ -92,10 +92,15 @@ def logged_records(work_dir: Path, key: str) -> List[dict]:
     return records
 
 
+def last_logged(work_dir: Path, key: str) -> float:
+    """The last value of ``key`` the Runner logged (nan if none)."""
+    records = logged_records(work_dir, key)
+    return records[-1][key] if records else float('nan')
+
+
 def last_val_accuracy(work_dir: Path) -> float:
     """The last ``accuracy/top1`` the Runner logged (fraction)."""
-    values = logged_records(work_dir, 'accuracy/top1')
-    return values[-1]['accuracy/top1'] / 100 if values else float('nan')
+    return last_logged(work_dir, 'accuracy/top1') / 100
 
 
 def last_train_accuracy(work_dir: Path) -> float:
