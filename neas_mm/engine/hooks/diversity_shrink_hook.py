@@ -7,12 +7,15 @@ import numpy as np
 import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.optim import OptimWrapper
 from mmengine.utils import ProgressBar
 
 from neas_mm.models.utils import batch_statistics
 from neas_mm.registry import HOOKS, TASK_UTILS
 from neas_mm.search import SHRINK_METRICS, EnsembleSample, select_drops
 from neas_mm.space import SearchSpace
+from ..expanded_optimizer import register_copies
 from ..fixed_subset import build_split, check_disjoint, fixed_subset
 from ..runner_model import runner_model
 from ..shrink_plot import plot_shrink_scores
@@ -38,6 +41,15 @@ class DiversityShrinkHook(Hook):
     split, and its combinations are observed, in every sample; with random
     split points a deep layer is split in most draws and a shallow one in
     few, and their scores rest on unequal evidence.
+
+    With ``expand_threshold`` set, every shrink is followed by SE-NAS
+    expanding (its section 3.4): adjacent splittable layers not yet merged
+    form child spaces, from shallow to deep, of at most ``expand_threshold``
+    partial models and at least ``expand_min_layers`` layers; each partial
+    model gets its own copy of those layers, initialised from the shared
+    weights, and the optimizer takes the copies (see
+    :func:`register_copies`). The copies are in the checkpoint, so
+    ``--resume`` rebuilds them and their optimizer state.
 
     Each shrink is logged, appended to ``<work_dir>/shrink_history.json``
     (the current space goes to ``search_space.json``), drawn as
@@ -65,6 +77,10 @@ class DiversityShrinkHook(Hook):
             sampled ensembles.
         seed: Seed of the subset and of the sampled ensembles.
         plot: Save a heat map of the scores after each shrink.
+        expand_threshold: SE-NAS merging threshold T (the paper suggests
+            50), counted in partial models (weight copies) per child
+            space; None: no expanding.
+        expand_min_layers: Fewest layers a merged child space holds.
     """
     priority = 'NORMAL'  # before the CheckpointHook saves the epoch
 
@@ -80,13 +96,20 @@ class DiversityShrinkHook(Hook):
                  score_batch_size: int = 128,
                  sample_split: str = 'smallest',
                  seed: int = 0,
-                 plot: bool = True) -> None:
+                 plot: bool = True,
+                 expand_threshold: Optional[int] = None,
+                 expand_min_layers: int = 2) -> None:
         for name, value, low in (('interval', interval, 1),
                                  ('threshold', threshold, 1),
                                  ('num_drop', num_drop, 1),
                                  ('num_samples', num_samples, 1),
                                  ('score_size', score_size, 2),
-                                 ('score_batch_size', score_batch_size, 2)):
+                                 ('score_batch_size', score_batch_size, 2),
+                                 ('expand_min_layers', expand_min_layers,
+                                  1),
+                                 *([('expand_threshold', expand_threshold,
+                                     1)] if expand_threshold is not None
+                                   else [])):
             if not isinstance(value, int) or value < low:
                 raise ValueError(f'DiversityShrinkHook: {name} must be an '
                                  f'int >= {low}, got {value!r}')
@@ -113,11 +136,21 @@ class DiversityShrinkHook(Hook):
         self.score_batch_size = score_batch_size
         self.sample_split = sample_split
         self.seed, self.plot = seed, plot
+        self.expand_threshold = expand_threshold
+        self.expand_min_layers = expand_min_layers
         self.history: List[Dict[str, Any]] = []
         self._batches: Optional[List[Any]] = None
 
     # ------------------------------------------------------------- set-up
     def before_run(self, runner) -> None:
+        if self.expand_threshold is not None and \
+                is_model_wrapper(runner.model):
+            # DDP registers its parameters once: copies made later would
+            # train apart on every process.
+            raise ValueError(
+                'DiversityShrinkHook: expand_threshold (SE-NAS expanding) '
+                'runs in one process only; drop --launcher or set '
+                'custom_hooks.0.expand_threshold=None')
         space: SearchSpace = runner_model(runner).space
         layers = len(space.splittable_layers)
         if self.threshold < layers:
@@ -204,8 +237,27 @@ class DiversityShrinkHook(Hook):
         record['layer_sizes'] = {str(m): len(space.combos[m])
                                  for m in space.splittable_layers}
         record['num_architectures'] = str(space.num_architectures())
+        if self.expand_threshold is not None:
+            record['expansion'] = self.expand(runner)
         self.history.append(record)
         return record
+
+    def expand(self, runner) -> Dict[str, Any]:
+        """SE-NAS expanding after a shrink; returns its record."""
+        model = runner_model(runner)
+        backbone = model.backbone
+        new = backbone.expand(model.space, self.expand_threshold,
+                              self.expand_min_layers)
+        added = 0
+        if isinstance(runner.optim_wrapper, OptimWrapper):
+            added = register_copies(runner.optim_wrapper.optimizer, model)
+        copies = backbone.expansion
+        return dict(new_child_spaces=[list(g) for g in new],
+                    child_spaces=[list(g) for g in copies.child_spaces],
+                    copies=copies.num_copies,
+                    copy_parameters=sum(p.numel()
+                                        for p in copies.parameters()),
+                    optimizer_tensors_added=added)
 
     # -------------------------------------------------------------- hooks
     def after_train_epoch(self, runner) -> None:
@@ -228,6 +280,18 @@ class DiversityShrinkHook(Hook):
             f'combinations, space {record["size_before"]} -> '
             f'{record["size_after"]} (threshold {self.threshold}): '
             f'{dropped or "nothing"}')
+        if 'expansion' in record:
+            grown = record['expansion']
+            runner.logger.info(
+                f'SE-NAS expanding (T={self.expand_threshold}): new child '
+                f'spaces {grown["new_child_spaces"] or "none"}; '
+                f'{len(grown["child_spaces"])} in all, '
+                f'{grown["copies"]} partial models with own weights, '
+                f'{grown["copy_parameters"] / 1e6:.2f}M copied parameters')
+            runner.visualizer.add_scalars(
+                {'expand/copies': grown['copies'],
+                 'expand/copy_parameters': grown['copy_parameters']},
+                step=record['epoch'])
         runner.message_hub.update_scalar('shrink/space_size',
                                          record['size_after'])
         # To the visualizer's backends (TensorBoard, ...) at this epoch.
@@ -254,3 +318,10 @@ class DiversityShrinkHook(Hook):
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         self.history = list(checkpoint.get('neas_shrink_history', []))
+        # Called before the weights and the optimizer state load: rebuild
+        # the SE-NAS copies and give them their places in the optimizer.
+        model = runner_model(runner)
+        state = checkpoint.get('state_dict', {})
+        model.backbone.expansion.restore(state, 'backbone.expansion.')
+        if isinstance(runner.optim_wrapper, OptimWrapper):
+            register_copies(runner.optim_wrapper.optimizer, model)

@@ -11,6 +11,7 @@ from neas_mm.space import (DEFAULT_STAGE_DEPTHS, OP_NAMES, STAGE_SETTINGS,
 from ..blocks import EntangledMBConv
 from ..utils import BNStats, load_bn_stats, scale_gradient
 from .skeleton import build_operator, build_skeleton
+from .supernet_expansion import SupernetExpansion
 
 OPERATOR_MODES = ('independent', 'entangled')
 
@@ -103,6 +104,8 @@ class NEASSupernet(BaseModule):
                 OneShotMutableOP(candidates=candidates, alias=f'layer{m}'))
         self.se_ratio = se_ratio
         self.tails = parts.tails
+        # SE-NAS weight copies of merged child spaces (none until expand).
+        self.expansion = SupernetExpansion(self.layers)
         self.feature_channels = parts.feature_channels
 
     def _load_from_state_dict(self, state_dict: dict, prefix: str,
@@ -146,6 +149,23 @@ class NEASSupernet(BaseModule):
                       ) -> SearchSpace:
         """The full search space this supernet can run."""
         return SearchSpace(self.num_paths, self.stage_depths, split_range)
+
+    def expand(self, space: SearchSpace, threshold: int,
+               min_layers: int = 2) -> List[Tuple[int, ...]]:
+        """SE-NAS expanding: merge layers of ``space`` into child spaces
+        of at most ``threshold`` partial models and give each partial
+        model its own weights (see :class:`SupernetExpansion`). Returns
+        the new child spaces."""
+        return self.expansion.expand(space, threshold, min_layers)
+
+    def _layer(self, m: int, arch: EnsembleArch) -> nn.Module:
+        """The module ``arch`` runs at layer ``m``: its partial model's
+        copy, or the shared layer."""
+        if len(self.expansion.groups):
+            layer = self.expansion.layer_for(m, arch)
+            if layer is not None:
+                return layer
+        return self.layers[m]
 
     def check_arch(self, arch: EnsembleArch) -> None:
         """Raise :class:`ArchError` if ``arch`` does not fit this supernet."""
@@ -192,7 +212,7 @@ class NEASSupernet(BaseModule):
         self._load_path_stats(arch, 0)
         x = self.ds(self.stem(x))
         for m in range(arch.split):
-            x = self.layers[m].forward_choice(x, arch.shared[m])
+            x = self._layer(m, arch).forward_choice(x, arch.shared[m])
         return scale_gradient(x, self.shared_grad_scale)
 
     def forward_path(self, x: torch.Tensor, arch: EnsembleArch,
@@ -202,7 +222,7 @@ class NEASSupernet(BaseModule):
         self._load_path_stats(arch, path)
         for m, op in zip(range(arch.split, self.num_layers),
                          arch.paths[path]):
-            x = self.layers[m].forward_choice(x, op)
+            x = self._layer(m, arch).forward_choice(x, op)
         return self.tails[path](x)
 
     def forward(self, x: torch.Tensor,

@@ -1,0 +1,150 @@
+"""SE-NAS supernet expanding: own weights per partial model."""
+import copy
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import torch
+from torch import nn
+
+from neas_mm.search.child_spaces import Group, merge_child_spaces
+from neas_mm.space import EnsembleArch, SearchSpace
+from neas_mm.space.partial_models import (count_partial_models, key_name,
+                                          parse_key_name, partial_key,
+                                          partial_keys)
+from ..blocks import EntangledMBConv
+
+
+class OperatorCopies(nn.ModuleDict):
+    """A copy of an independent-operator layer holding only the operators
+    one partial model runs there."""
+
+    def forward_choice(self, x: torch.Tensor, op: str) -> torch.Tensor:
+        # x: (N, C_in, H, W) -> (N, C_out, H / stride, W / stride)
+        return self[op](x)
+
+
+def group_name(group: Sequence[int]) -> str:
+    return f'g{group[0]}_{group[-1]}'
+
+
+def parse_group_name(name: str) -> Group:
+    first, last = (int(v) for v in name[1:].split('_'))
+    return tuple(range(first, last + 1))
+
+
+class SupernetExpansion(nn.Module):
+    """The merged child spaces of a supernet and their weight copies
+    (SE-NAS section 3.4).
+
+    Each child space is a run of consecutive searchable layers; each of its
+    partial models (:func:`~neas_mm.space.partial_models.partial_key`) owns
+    a copy of those layers, initialised from the shared layers when the
+    child space is made. An architecture runs a layer of a child space with
+    the copy of its partial model; a partial model the space had dropped
+    before the expansion has no copy and runs the shared layer.
+
+    Modules are named ``<group>.<partial model>.<layer>``
+    (``g6_7.2-5_0-1.6``), so a state dict alone says which copies exist:
+    loading one rebuilds them first (``--resume`` and ``tools/search.py``
+    need no other record).
+
+    Args:
+        layers: The supernet's searchable layers (not registered here).
+    """
+
+    def __init__(self, layers: nn.ModuleList) -> None:
+        super().__init__()
+        self._base = [layers]  # a list: the supernet registers them
+        self.groups = nn.ModuleDict()
+
+    # ----------------------------------------------------------- queries
+    @property
+    def child_spaces(self) -> List[Group]:
+        return [parse_group_name(name) for name in self.groups]
+
+    @property
+    def num_copies(self) -> int:
+        return sum(len(models) for models in self.groups.values())
+
+    def layer_for(self, m: int, arch: EnsembleArch) -> Optional[nn.Module]:
+        """The copy ``arch`` runs at layer ``m``, or None (shared)."""
+        for name, models in self.groups.items():
+            group = parse_group_name(name)
+            if m in group:
+                key = key_name(partial_key(arch, group))
+                return models[key][str(m)] if key in models else None
+        return None
+
+    def copy_sources(self) -> Iterator[Tuple[nn.Parameter, nn.Parameter]]:
+        """(copied parameter, shared parameter it was copied from)."""
+        layers = self._base[0]
+        for models in self.groups.values():
+            for partial in models.values():
+                for m, layer in partial.items():
+                    base = layers[int(m)]
+                    if isinstance(layer, OperatorCopies):
+                        pairs = [(layer[op], base._candidates[op])
+                                 for op in layer]
+                    else:
+                        pairs = [(layer, base)]
+                    for copied, source in pairs:
+                        yield from zip(copied.parameters(),
+                                       source.parameters())
+
+    # ----------------------------------------------------------- changes
+    def _copy_layer(self, m: int, ops: Sequence[str]) -> nn.Module:
+        base = self._base[0][m]
+        if isinstance(base, EntangledMBConv):
+            return copy.deepcopy(base)
+        return OperatorCopies({op: copy.deepcopy(base._candidates[op])
+                               for op in dict.fromkeys(ops)})
+
+    def _add(self, group: Group, names: Sequence[str]) -> None:
+        if group_name(group) not in self.groups:
+            self.groups[group_name(group)] = nn.ModuleDict()
+        models = self.groups[group_name(group)]
+        for name in names:
+            key = parse_key_name(name)
+            models[name] = nn.ModuleDict({
+                str(m): self._copy_layer(m, ops)
+                for m, ops in zip(group, key)
+            })
+
+    def expand(self, space: SearchSpace, threshold: int,
+               min_layers: int = 2) -> List[Group]:
+        """Merge the splittable layers not yet in a child space (SE-NAS
+        Algorithm 1, lines 5-7) and give every partial model of each new
+        child space its own copy. Returns the new child spaces."""
+        new = merge_child_spaces(
+            space.splittable_layers,
+            lambda run: count_partial_models(space, run), threshold,
+            min_layers, self.child_spaces)
+        for group in new:
+            self._add(group, [key_name(k)
+                              for k in partial_keys(space, group)])
+        return new
+
+    def restore(self, state_dict: Dict[str, torch.Tensor],
+                prefix: str = '') -> bool:
+        """Make the copies those of ``state_dict`` (keys under
+        ``prefix``), before its values are loaded; returns whether anything
+        changed (the copies are rebuilt only then)."""
+        wanted: Dict[str, List[str]] = {}  # in state-dict order
+        for key in state_dict:
+            if key.startswith(prefix + 'groups.'):
+                group, model = key[len(prefix + 'groups.'):].split('.')[:2]
+                names = wanted.setdefault(group, [])
+                if model not in names:
+                    names.append(model)
+        have = {group: set(models) for group, models in self.groups.items()}
+        if {g: set(names) for g, names in wanted.items()} == have:
+            return False
+        self.groups = nn.ModuleDict()
+        for group, names in wanted.items():
+            self._add(parse_group_name(group), names)
+        return True
+
+    def _load_from_state_dict(self, state_dict: Dict[str, torch.Tensor],
+                              prefix: str, *args, **kwargs) -> None:
+        # Runs before the children load: they exist by then.
+        self.restore(state_dict, prefix)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
