@@ -1,13 +1,8 @@
 """Keep a Runner's optimizer in step with the supernet's weight copies."""
-from typing import Dict, List
+from typing import List
 
 import torch
 from torch import nn
-
-
-def _clone_state(state: Dict) -> Dict:
-    return {k: v.clone() if isinstance(v, torch.Tensor) else v
-            for k, v in state.items()}
 
 
 def register_copies(optimizer: torch.optim.Optimizer,
@@ -16,8 +11,9 @@ def register_copies(optimizer: torch.optim.Optimizer,
 
     A copy joins the parameter group of the shared parameter it was copied
     from (so its learning rate, weight decay and schedule are that
-    parameter's) and starts from that parameter's optimizer state
-    (momentum, Adam moments), as if it had been trained alongside it.
+    parameter's). It starts with no optimizer state (momentum, Adam
+    moments): an entangled copy is a slice of its source, whose state
+    has another shape.
     Every group then lists its other parameters in their original order
     and the copies after them sorted by name (parameters no longer in the
     model are dropped): a resumed run that rebuilds
@@ -43,9 +39,6 @@ def register_copies(optimizer: torch.optim.Optimizer,
         copies[group_of[source]].append(copied)
         if copied not in group_of:
             added += 1
-            if source in optimizer.state:
-                optimizer.state[copied] = _clone_state(
-                    optimizer.state[source])
     is_copy = {p for group in copies for p in group}
     for group, extra in zip(optimizer.param_groups, copies):
         # Parameters gone from the model (copies rebuilt) leave too.

@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
@@ -209,3 +210,68 @@ def test_measures_probabilities_on_the_search_split(tmp_path,
     for s in samples:
         # Distances between probability vectors lie in [0, sqrt(2)].
         assert 0 < s.path_distances[0, 1] <= 2**0.5
+
+
+# SE-NAS expanding: one shrink to 3 combinations a layer, then child
+# spaces of at most 60 partial models.
+EXPAND = dict(threshold=9, num_drop=81, metric='senas', expand_threshold=60)
+
+
+def test_expanding_after_a_shrink_trains_the_copies(tmp_path,
+                                                    digits_cls_root,
+                                                    make_cfg):
+    runner = Runner.from_cfg(make_cfg(tmp_path / 'run', digits_cls_root, 2,
+                                      **EXPAND))
+    start = [p.clone() for p in runner.model.parameters()]
+    runner.train()
+    record = shrink_hook(runner).history[0]['expansion']
+    expansion = runner.model.backbone.expansion
+    assert record['child_spaces'] == [list(g)
+                                      for g in expansion.child_spaces]
+    assert record['copies'] == expansion.num_copies > 0
+    from neas_mm.space.partial_models import count_partial_models
+    for group in expansion.child_spaces:
+        assert len(group) >= 2
+        assert count_partial_models(runner.model.space, group) <= 60
+    # The optimizer holds every copy, and the copies trained in epoch 2.
+    optimized = {p for g in runner.optim_wrapper.optimizer.param_groups
+                 for p in g['params']}
+    copies = list(expansion.parameters())
+    assert record['optimizer_tensors_added'] == len(copies)
+    assert set(copies) <= optimized
+    sources = dict(expansion.copy_sources())
+    moved = [not torch.equal(c, s) for c, s in sources.items()]
+    assert any(moved)
+    assert len(start) < len(list(runner.model.parameters()))
+
+
+def test_resume_after_an_expansion_is_exact(tmp_path, digits_cls_root,
+                                            make_cfg):
+    straight = Runner.from_cfg(make_cfg(tmp_path / 'a', digits_cls_root, 3,
+                                        **EXPAND))
+    straight.train()
+    first = Runner.from_cfg(make_cfg(tmp_path / 'b', digits_cls_root, 3,
+                                     **EXPAND))
+    first.register_hook(Interrupt(2), priority='LOWEST')
+    with pytest.raises(KeyboardInterrupt):
+        first.train()
+    assert first.model.backbone.expansion.num_copies > 0
+    cfg = make_cfg(tmp_path / 'b', digits_cls_root, 3, **EXPAND)
+    cfg.resume = True
+    resumed = Runner.from_cfg(cfg)
+    resumed.train()
+    want = straight.model.state_dict()
+    got = resumed.model.state_dict()
+    assert list(got) == list(want)
+    for key in want:
+        assert torch.equal(got[key], want[key]), key
+
+
+def test_expanding_refuses_a_distributed_model(tmp_path, digits_cls_root,
+                                               make_cfg):
+    from mmengine.model import MMDistributedDataParallel
+    runner = Runner.from_cfg(make_cfg(tmp_path / 'run', digits_cls_root, 1,
+                                      **EXPAND))
+    runner.model = object.__new__(MMDistributedDataParallel)
+    with pytest.raises(ValueError, match='expand_threshold'):
+        shrink_hook(runner).before_run(runner)

@@ -15,15 +15,15 @@ TINY = [f'{key}={value}'.replace(' ', '')
         ] + ['default_hooks.logger.interval=1']
 
 
-def train(work_dir, data_root, epochs, *extra):
+def train(work_dir, data_root, epochs, *extra, config=CONFIG, options=()):
     """tools/train.py's main in this process, as its command line."""
     tool = REPO / 'tools' / 'train.py'
     argv = [
-        str(tool), str(CONFIG), '--work-dir', str(work_dir), *extra,
+        str(tool), str(config), '--work-dir', str(work_dir), *extra,
         '--cfg-options', *TINY, f'train_cfg.max_epochs={epochs}',
         f'train_dataloader.dataset.data_root={data_root}',
         f'val_dataloader.dataset.data_root={data_root}',
-        f'search_dataloader.dataset.data_root={data_root}'
+        f'search_dataloader.dataset.data_root={data_root}', *options
     ]
     with mock.patch.object(sys, 'argv', argv):
         runpy.run_path(str(tool), run_name='__main__')
@@ -53,6 +53,34 @@ def test_train_save_resume_and_log_accuracy(tmp_path, digits_cls_root):
     assert all(0 <= r['accuracy/top1'] <= 100 for r in val)
     train_losses = [r['loss'] for r in records if 'loss' in r]
     assert train_losses and all(loss > 0 for loss in train_losses)
+
+
+def test_the_senas_config_expands_and_resumes(tmp_path, digits_cls_root):
+    import torch
+    config = CONFIG.with_name('neas_supernet_k2_senas_digits.py')
+    # The tiny space (3 splittable layers of 30) shrunk to 3 a layer after
+    # epoch 1, so that its child spaces fit the config's threshold.
+    options = ['custom_hooks.0.interval=1', 'custom_hooks.0.threshold=9',
+               'custom_hooks.0.num_drop=81']
+    work_dir = tmp_path / 'senas'
+    train(work_dir, digits_cls_root, 2, config=config, options=options)
+    assert 'SE-NAS expanding (T=200)' in logs(work_dir)
+    history = json.loads((work_dir / 'shrink_history.json').read_text())
+    assert history[0]['metric'] == 'senas'
+    assert history[0]['expansion']['copies'] > 0
+    state = torch.load(work_dir / 'epoch_2.pth', weights_only=False)
+    copies = [k for k in state['state_dict']
+              if k.startswith('backbone.expansion.groups.')]
+    assert copies
+    train(work_dir, digits_cls_root, 3, '--resume', config=config,
+          options=options)
+    assert 'resumed epoch: 2' in logs(work_dir)
+    resumed = torch.load(work_dir / 'epoch_3.pth', weights_only=False)
+    assert [k for k in resumed['state_dict']
+            if k.startswith('backbone.expansion.groups.')] == copies
+    assert any(not torch.equal(state['state_dict'][k],
+                               resumed['state_dict'][k])
+               for k in copies)
 
 
 def test_help_lists_the_openmmlab_options():

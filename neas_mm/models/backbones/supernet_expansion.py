@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from neas_mm.search.child_spaces import Group, merge_child_spaces
-from neas_mm.space import EnsembleArch, SearchSpace
+from neas_mm.space import MBCONV_SPECS, SKIP, EnsembleArch, SearchSpace
 from neas_mm.space.partial_models import (count_partial_models, key_name,
                                           parse_key_name, partial_key,
                                           partial_keys)
@@ -15,11 +15,31 @@ from ..blocks import EntangledMBConv
 
 class OperatorCopies(nn.ModuleDict):
     """A copy of an independent-operator layer holding only the operators
-    one partial model runs there."""
+    one partial model runs there (``skip`` needs none)."""
 
     def forward_choice(self, x: torch.Tensor, op: str) -> torch.Tensor:
         # x: (N, C_in, H, W) -> (N, C_out, H / stride, W / stride)
+        if op == SKIP and op not in self:
+            return x
         return self[op](x)
+
+
+def entangled_copy(base: EntangledMBConv, ops: Sequence[str]) -> nn.Module:
+    """``base`` cut to the operators ``ops``: the largest kernel and
+    expansion among them, their slice of the weights (each operator then
+    computes what it computed in ``base``)."""
+    mbconvs = [op for op in ops if op != SKIP]
+    if not mbconvs:
+        return OperatorCopies()
+    kernel = max(MBCONV_SPECS[op][0] for op in mbconvs)
+    expand = max(MBCONV_SPECS[op][1] for op in mbconvs)
+    largest = next(op for op, spec in MBCONV_SPECS.items()
+                   if spec == (kernel, expand))
+    layer = EntangledMBConv(base.in_channels, base.out_channels, base.stride,
+                            list(dict.fromkeys(ops)), base.se_ratio,
+                            base.norm_cfg, base.act_cfg)
+    layer.block.load_state_dict(base.op_state_dict(largest))
+    return layer.to(base.block.project.conv.weight).train(base.training)
 
 
 def group_name(group: Sequence[int]) -> str:
@@ -38,7 +58,8 @@ class SupernetExpansion(nn.Module):
     Each child space is a run of consecutive searchable layers; each of its
     partial models (:func:`~neas_mm.space.partial_models.partial_key`) owns
     a copy of those layers, initialised from the shared layers when the
-    child space is made. An architecture runs a layer of a child space with
+    child space is made, and holding only the operators it runs there (an
+    entangled layer is cut to the largest of them). An architecture runs a layer of a child space with
     the copy of its partial model; a partial model the space had dropped
     before the expansion has no copy and runs the shared layer.
 
@@ -75,7 +96,8 @@ class SupernetExpansion(nn.Module):
         return None
 
     def copy_sources(self) -> Iterator[Tuple[nn.Parameter, nn.Parameter]]:
-        """(copied parameter, shared parameter it was copied from)."""
+        """(copied parameter, shared parameter it was copied or sliced
+        from)."""
         layers = self._base[0]
         for models in self.groups.values():
             for partial in models.values():
@@ -87,14 +109,15 @@ class SupernetExpansion(nn.Module):
                     else:
                         pairs = [(layer, base)]
                     for copied, source in pairs:
-                        yield from zip(copied.parameters(),
-                                       source.parameters())
+                        sources = dict(source.named_parameters())
+                        for name, param in copied.named_parameters():
+                            yield param, sources[name]
 
     # ----------------------------------------------------------- changes
     def _copy_layer(self, m: int, ops: Sequence[str]) -> nn.Module:
         base = self._base[0][m]
         if isinstance(base, EntangledMBConv):
-            return copy.deepcopy(base)
+            return entangled_copy(base, ops)
         return OperatorCopies({op: copy.deepcopy(base._candidates[op])
                                for op in dict.fromkeys(ops)})
 
