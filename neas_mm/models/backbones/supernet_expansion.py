@@ -59,9 +59,10 @@ class SupernetExpansion(nn.Module):
     partial models (:func:`~neas_mm.space.partial_models.partial_key`) owns
     a copy of those layers, initialised from the shared layers when the
     child space is made, and holding only the operators it runs there (an
-    entangled layer is cut to the largest of them). An architecture runs a layer of a child space with
-    the copy of its partial model; a partial model the space had dropped
-    before the expansion has no copy and runs the shared layer.
+    entangled layer is cut to the largest of them). An architecture runs a
+    layer of a child space with the copy of its partial model; a partial
+    model the space had dropped before the expansion has no copy and runs
+    the shared layer.
 
     Modules are named ``<group>.<partial model>.<layer>``
     (``g6_7.2-5_0-1.6``), so a state dict alone says which copies exist:
