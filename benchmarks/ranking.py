@@ -49,18 +49,20 @@ import argparse
 import json
 import statistics
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import torch
 
 from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
-                            rank_agreement_over_seeds)
+                            rank_agreement_over_seeds, stratified_by_flops)
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 from bench_common.ennas_runs import (draw_diversity, equal_time_images,
                                      teacher_stats)
+from bench_common.senas_runs import (expansion_stats, plot_senas,
+                                     senas_summary)
 from bench_common.truth import standalone_truth
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
                                         load_supernet, train_seconds,
@@ -68,9 +70,11 @@ from bench_common.supernet_runs import (REPO, last_val_accuracy,
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
 ENNAS_CONFIG = CONFIG.with_name('neas_supernet_k2_ennas_cluttered.py')
+SENAS_CONFIG = CONFIG.with_name('neas_supernet_k2_senas_cluttered.py')
 METRICS = dict(diversity='neas_mm.DiversityMetric',
                none='neas_mm.NoneMetric',
-               accuracy='neas_mm.AccuracyMetric')
+               accuracy='neas_mm.AccuracyMetric',
+               senas='neas_mm.SENASMetric')
 
 
 def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
@@ -94,11 +98,14 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
 
 def supernet_scores(name: str, config: Path, metric: str, operators: str,
                     seed: int, args: argparse.Namespace, tag: str, setup,
-                    calib: torch.Tensor, train_images: Optional[int] = None
-                    ) -> Dict[str, Any]:
+                    calib: torch.Tensor, train_images: Optional[int] = None,
+                    options: Sequence[str] = (),
+                    in_space: Optional[Callable] = None) -> Dict[str, Any]:
     """Train (or reuse) one supernet (on the first ``train_images`` of the
-    train split an epoch, default ``args.train_images``, else all) and
-    score every ensemble with it."""
+    train split an epoch, default ``args.train_images``, else all; more
+    ``--cfg-options`` in ``options``) and score every ensemble with it
+    (and the ensembles ``in_space(final space)`` draws, with their
+    standalone accuracies per seed)."""
     train_images = train_images or args.train_images
     name = name + (f'_s{seed}' if seed else '')
     # Settings other than the full run's are in the name, so that a run
@@ -117,7 +124,7 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
            for key in ('train_dataloader', 'val_dataloader',
                        'search_dataloader')],
          *([f'train_dataloader.dataset.indices={train_images}']
-           if train_images else [])])
+           if train_images else []), *options])
     model = load_supernet(config, checkpoint, operators)
     scorer = SupernetScorer(model, calib, setup.splits['search'])
     scores = []
@@ -135,6 +142,20 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
     if config == ENNAS_CONFIG:
         run.update(teacher_stats(work_dir))
         run['draw_diversity'] = draw_diversity(model, seed=seed)
+    if config == SENAS_CONFIG:
+        run.update(expansion_stats(work_dir))
+    if in_space is not None:
+        archs, seeds = in_space(model.space)
+        run['in_space_scores'] = [scorer.score(a) for a in archs]
+        run['in_space_truth'] = [statistics.mean(s) for s in seeds]
+        run['in_space_archs'] = [a.to_arch_list() for a in archs]
+        run['in_space_tau'] = kendall_tau(run['in_space_scores'],
+                                          run['in_space_truth'])
+        run['in_space_noise_ceiling_tau'] = kendall_tau(
+            [s[0] for s in seeds], [s[1] for s in seeds]) \
+            if len(seeds[0]) > 1 else float('nan')
+        log(f'  {name}: {len(archs)} ensembles of its final space, tau '
+            f'{run["in_space_tau"]:.3f}')
     return run
 
 
@@ -199,6 +220,41 @@ def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
         timed['same_run_as_equal_steps'] = False
     timed['train_images_per_epoch'] = images
     return [steps, timed]
+
+
+def senas_rows(args: argparse.Namespace, tag: str, setup,
+               calib: torch.Tensor, truth: List[float]
+               ) -> List[Dict[str, Any]]:
+    """SE-NAS's deeper shrink (``SENAS_CONFIG``) per metric of
+    ``--senas-metrics``, without and with supernet expanding. Both runs of
+    a seed shrink alike (expanding starts after the last shrink), so they
+    also rank the same ``--senas-archs`` ensembles of their final space
+    (FLOPs-stratified, standalone truth trained where the cache lacks
+    it)."""
+    operators = args.operators[0]
+    options = ['custom_hooks.0.num_drop=180'] if args.quick else []
+
+    def in_space(space):
+        archs = stratified_by_flops(space, setup.table.macs,
+                                    args.senas_archs, seed=0)
+        return archs, [[setup.truth.get(a, s)['acc']['val']
+                        for s in range(args.seeds)] for a in archs]
+
+    rows = []
+    for metric in args.senas_metrics:
+        for expand in (False, True):
+            name = f'{metric}-shrink36{"-expand" if expand else ""}-' \
+                f'{operators}'
+            extra = options + ([] if expand else
+                               ['custom_hooks.0.expand_threshold=None'])
+            runs = [supernet_scores(name, SENAS_CONFIG, metric, operators,
+                                    seed, args, tag, setup, calib,
+                                    options=extra, in_space=in_space)
+                    for seed in range(args.supernet_seeds)]
+            row = ranking_row(name, runs, metric, operators, truth)
+            row.update(senas_metric=metric, expand=expand)
+            rows.append(row)
+    return rows
 
 
 def ennas_summary(plain: Dict[str, Any], steps: Dict[str, Any],
@@ -299,6 +355,18 @@ def main() -> None:
                         'operators trained with configs/neas/'
                         'neas_supernet_k2_ennas_cluttered.py, at equal '
                         'steps and at equal wall-clock time)')
+    parser.add_argument('--senas', action='store_true',
+                        help='add the SE-NAS rows: configs/neas/'
+                        'neas_supernet_k2_senas_cluttered.py (shrink to 36 '
+                        'combinations) without and with supernet expanding, '
+                        'per metric of --senas-metrics')
+    parser.add_argument('--senas-metrics', nargs='+',
+                        choices=sorted(METRICS),
+                        default=['senas', 'diversity'],
+                        help='shrink metrics of the SE-NAS rows')
+    parser.add_argument('--senas-archs', type=int, default=8,
+                        help='ensembles of each SE-NAS final space ranked '
+                        'against standalone training')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
@@ -307,6 +375,8 @@ def main() -> None:
         args.rows, args.operators = ['diversity'], ['entangled']
         args.train_images = 3000
         args.supernet_seeds = 1
+        args.senas_metrics = args.senas_metrics[:1]
+        args.senas_archs = 4
     torch.set_num_threads(args.threads)
     setup, standalone, truth, calib = standalone_truth(args, CONFIG)
 
@@ -322,6 +392,8 @@ def main() -> None:
                 metric, operators, truth))
     if args.ennas:
         rows += ennas_rows(rows[0], args, tag, setup, calib, truth)
+    senas = senas_rows(args, tag, setup, calib, truth) if args.senas else []
+    rows += senas
     seeds = [[r['acc']['val'] for r in results] for results in standalone]
     ceiling = dict(noise_ceiling_tau=None, noise_ceiling_tau_ci95=None)
     if args.seeds > 1:
@@ -345,9 +417,14 @@ def main() -> None:
     head = rows[0]
     extra = {}
     if args.ennas:
-        extra['ennas'] = ennas_summary(head, rows[-2], rows[-1])
+        ennas = [r for r in rows if r['name'].startswith('ennas-')]
+        extra['ennas'] = ennas_summary(head, *ennas)
         extra['ennas_plot'] = str(args.out_dir / f'ranking_ennas_{tag}.png')
-        plot_ennas([head, *rows[-2:]], Path(extra['ennas_plot']))
+        plot_ennas([head, *ennas], Path(extra['ennas_plot']))
+    if senas:
+        extra['senas'] = senas_summary(senas)
+        extra['senas_plot'] = str(args.out_dir / f'ranking_senas_{tag}.png')
+        plot_senas(head, senas, Path(extra['senas_plot']))
     result = json.dumps(dict(
         **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                 'spearman_rho', 'spearman_rho_ci95',

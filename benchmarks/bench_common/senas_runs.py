@@ -1,0 +1,100 @@
+"""The SE-NAS rows of benchmarks/ranking.py: expansion records, summary
+and plot."""
+import json
+import statistics
+from pathlib import Path
+from typing import Any, Dict, List
+
+from .figures import new_figure, save_figure
+
+
+def expansion_stats(work_dir: Path) -> Dict[str, Any]:
+    """What the run's last SE-NAS expanding left (0 copies if none)."""
+    history = json.loads((work_dir / 'shrink_history.json').read_text())
+    grown = [r['expansion'] for r in history if 'expansion' in r]
+    last = grown[-1] if grown else dict(child_spaces=[], copies=0,
+                                        copy_parameters=0)
+    return dict(child_spaces=last['child_spaces'], copies=last['copies'],
+                copy_parameters=last['copy_parameters'],
+                expanded_at_epoch=next(
+                    (r['epoch'] for r in history
+                     if r.get('expansion', {}).get('new_child_spaces')),
+                    None),
+                final_layer_sizes=history[-1]['layer_sizes'])
+
+
+def _spread(values: List[float]) -> float:
+    return statistics.stdev(values) if len(values) > 1 else float('nan')
+
+
+def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Per row: tau on the benchmark's ensembles (+ interval, seeds) and
+    on ensembles of each run's final space, accuracy, cost, copies; per
+    metric: expanding minus not, paired by supernet seed (both runs of a
+    seed rank the same in-space ensembles: ``same_final_space``)."""
+    out: Dict[str, Any] = dict(rows={}, expand_minus_plain={})
+    for row in rows:
+        out['rows'][row['name']] = dict(
+            metric=row['senas_metric'], expand=row['expand'],
+            kendall_tau=row['kendall_tau'],
+            kendall_tau_ci95=row['kendall_tau_ci95'],
+            kendall_tau_per_seed=row['kendall_tau_per_seed'],
+            kendall_tau_seed_std=_spread(row['kendall_tau_per_seed']),
+            supernet_mean_acc=row['supernet_mean_acc'],
+            in_shrunk_space=statistics.mean(row['in_shrunk_space']),
+            wall_seconds=statistics.mean(row['wall_seconds']),
+            copies=statistics.mean(row['copies']),
+            copy_parameters=statistics.mean(row['copy_parameters']),
+            in_space_kendall_tau=statistics.mean(row['in_space_tau']),
+            in_space_kendall_tau_per_seed=row['in_space_tau'],
+            in_space_noise_ceiling_tau=statistics.mean(
+                row['in_space_noise_ceiling_tau']),
+            final_layer_sizes=row['final_layer_sizes'])
+    for metric in dict.fromkeys(r['senas_metric'] for r in rows):
+        plain, grown = (next(r for r in rows if r['senas_metric'] == metric
+                             and r['expand'] == expand)
+                        for expand in (False, True))
+        diffs = [g - p for g, p in zip(grown['kendall_tau_per_seed'],
+                                       plain['kendall_tau_per_seed'])]
+        same = [g == p for g, p in zip(grown['in_space_archs'],
+                                       plain['in_space_archs'])]
+        in_space = [g - p for g, p in zip(grown['in_space_tau'],
+                                          plain['in_space_tau'])]
+        out['expand_minus_plain'][metric] = dict(
+            tau=statistics.mean(diffs), tau_per_seed=diffs,
+            tau_seed_std=_spread(diffs),
+            in_space_tau=statistics.mean(in_space),
+            in_space_tau_per_seed=in_space,
+            in_space_tau_seed_std=_spread(in_space),
+            same_final_space=all(same),
+            wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
+            statistics.mean(plain['wall_seconds']))
+    return out
+
+
+def plot_senas(head: Dict[str, Any], rows: List[Dict[str, Any]],
+               out: Path) -> None:
+    """Tau (95% interval, each supernet seed) of the headline row and the
+    SE-NAS rows, and their training wall time."""
+    rows = [head, *rows]
+    fig, axes = new_figure(1, 2, (11, 3.6))
+    ax = axes[0, 0]
+    for x, row in enumerate(rows):
+        low, high = row['kendall_tau_ci95']
+        tau = row['kendall_tau']
+        ax.errorbar([x], [tau], [[tau - low], [high - tau]], fmt='o',
+                    capsize=4, color='k')
+        ax.scatter([x] * len(row['kendall_tau_per_seed']),
+                   row['kendall_tau_per_seed'], s=16, alpha=0.6,
+                   color='C1' if row.get('expand') else 'C0')
+    ax.axhline(0, color='grey', lw=0.8)
+    ax.set_ylabel('Kendall tau vs standalone (95% CI, seeds)')
+    axes[0, 1].bar(range(len(rows)),
+                   [statistics.mean(r['wall_seconds']) for r in rows],
+                   color=['C1' if r.get('expand') else 'C0' for r in rows])
+    axes[0, 1].set_ylabel('supernet training wall time (s)')
+    for ax in axes.flat:
+        ax.set_xticks(range(len(rows)), [r['name'] for r in rows])
+        ax.tick_params(axis='x', labelsize=7, rotation=20)
+        ax.grid(alpha=0.3, axis='y')
+    save_figure(fig, out)
