@@ -26,6 +26,7 @@ import json
 import random
 import resource
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -153,7 +154,8 @@ def main() -> None:
             step_ms=round(1e3 * step, 2),
             unexpanded_step_ms=round(1e3 * base_step, 2),
             step_ratio=round(step / base_step, 3)))
-        print(f'[expansion_cost] {n} a layer: {stages[-1]}', flush=True)
+        print(f'[expansion_cost] {n} a layer: {stages[-1]}', flush=True,
+              file=sys.stderr)
     tag = 'quick' if args.quick else 'full'
     out = args.out_dir / f'expansion_cost_{tag}.png'
     plot(stages, out)
