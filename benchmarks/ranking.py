@@ -49,11 +49,12 @@ import argparse
 import json
 import statistics
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 from neas_mm.evaluation import SupernetScorer
+from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
                             rank_agreement_over_seeds, stratified_by_flops)
@@ -234,7 +235,8 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
     operators = args.operators[0]
     options = ['custom_hooks.0.num_drop=180'] if args.quick else []
 
-    def in_space(space):
+    def in_space(space: SearchSpace
+                 ) -> Tuple[List[EnsembleArch], List[List[float]]]:
         archs = stratified_by_flops(space, setup.table.macs,
                                     args.senas_archs, seed=0)
         return archs, [[setup.truth.get(a, s)['acc']['val']

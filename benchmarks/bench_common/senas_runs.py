@@ -11,6 +11,9 @@ from .figures import new_figure, save_figure
 def expansion_stats(work_dir: Path) -> Dict[str, Any]:
     """What the run's last SE-NAS expanding left (0 copies if none)."""
     history = json.loads((work_dir / 'shrink_history.json').read_text())
+    if not history:
+        raise ValueError(f'{work_dir}: the run never shrank (the SE-NAS rows '
+                         'need its shrinks and expansions)')
     grown = [r['expansion'] for r in history if 'expansion' in r]
     last = grown[-1] if grown else dict(child_spaces=[], copies=0,
                                         copy_parameters=0)
@@ -51,21 +54,25 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
                 row['in_space_noise_ceiling_tau']),
             final_layer_sizes=row['final_layer_sizes'])
     for metric in dict.fromkeys(r['senas_metric'] for r in rows):
-        plain, grown = (next(r for r in rows if r['senas_metric'] == metric
-                             and r['expand'] == expand)
-                        for expand in (False, True))
+        pair = {r['expand']: r for r in rows if r['senas_metric'] == metric}
+        if set(pair) != {False, True}:
+            raise ValueError(f'SE-NAS rows of {metric!r}: need one without '
+                             'and one with expanding')
+        plain, grown = pair[False], pair[True]
         diffs = [g - p for g, p in zip(grown['kendall_tau_per_seed'],
                                        plain['kendall_tau_per_seed'])]
         same = [g == p for g, p in zip(grown['in_space_archs'],
                                        plain['in_space_archs'])]
-        in_space = [g - p for g, p in zip(grown['in_space_tau'],
-                                          plain['in_space_tau'])]
+        # Only a run pair that ranked the same ensembles is compared.
+        in_space = [g - p if same_seed else None for g, p, same_seed in
+                    zip(grown['in_space_tau'], plain['in_space_tau'], same)]
+        paired = [d for d in in_space if d is not None]
         out['expand_minus_plain'][metric] = dict(
             tau=statistics.mean(diffs), tau_per_seed=diffs,
             tau_seed_std=_spread(diffs),
-            in_space_tau=statistics.mean(in_space),
+            in_space_tau=statistics.mean(paired) if paired else None,
             in_space_tau_per_seed=in_space,
-            in_space_tau_seed_std=_spread(in_space),
+            in_space_tau_seed_std=_spread(paired),
             same_final_space=all(same),
             wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
             statistics.mean(plain['wall_seconds']))

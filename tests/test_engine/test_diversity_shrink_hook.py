@@ -113,6 +113,16 @@ def test_never_empties_a_layer(tmp_path, digits_cls_root, make_cfg):
     assert [len(c) for c in runner.model.space.combos] == [30, 30, 1, 1, 1]
 
 
+class Snapshot(Hook):
+    """Keeps the weight copies as they are after epoch 1's shrink."""
+
+    def after_train_epoch(self, runner):
+        if runner.epoch == 0:
+            self.copies = {k: v.clone() for k, v in
+                           runner.model.backbone.expansion.state_dict()
+                           .items()}
+
+
 class Interrupt(Hook):
     """Stops training after ``epoch`` epochs, once the checkpoint is
     saved (a killed run)."""
@@ -222,6 +232,8 @@ def test_expanding_after_a_shrink_trains_the_copies(tmp_path,
                                                     make_cfg):
     runner = Runner.from_cfg(make_cfg(tmp_path / 'run', digits_cls_root, 2,
                                       **EXPAND))
+    snapshot = Snapshot()
+    runner.register_hook(snapshot, priority='LOWEST')  # after the shrink
     start = [p.clone() for p in runner.model.parameters()]
     runner.train()
     record = shrink_hook(runner).history[0]['expansion']
@@ -239,9 +251,12 @@ def test_expanding_after_a_shrink_trains_the_copies(tmp_path,
     copies = list(expansion.parameters())
     assert record['optimizer_tensors_added'] == len(copies)
     assert set(copies) <= optimized
-    sources = dict(expansion.copy_sources())
-    moved = [not torch.equal(c, s) for c, s in sources.items()]
-    assert any(moved)
+    # Right after the shrink the copies were their sources' weights (or
+    # slices of them); epoch 2 moved them.
+    after = expansion.state_dict()
+    assert list(after) == list(snapshot.copies)
+    assert any(not torch.equal(after[k], v)
+               for k, v in snapshot.copies.items())
     assert len(start) < len(list(runner.model.parameters()))
 
 

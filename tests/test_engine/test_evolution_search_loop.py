@@ -312,3 +312,27 @@ def test_candidates_are_scored_on_the_search_split(
         runner.train_loop.search_dataloader.dataset)}
     listed = (digits_cls_root / 'meta' / 'search.txt').read_text().split()
     assert files == {Path(f).name for f in listed[::2]}
+
+
+@pytest.mark.parametrize('progress', ['bar', 'log'])
+def test_progress_is_a_bar_or_a_line_per_candidate(
+        tmp_path, digits_cls_root, supernet_ckpt, search_cfg, capsys,
+        progress):
+    cfg = search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
+                     progress=progress, max_generations=1)
+    run_search(cfg)
+    out = capsys.readouterr().out
+    log = '\n'.join(f.read_text() for f in tmp_path.glob('*/*.log'))
+    assert 'generation 1/1 done: best' in log
+    per_candidate = 'generation 1/1 candidate 6/6' in log
+    assert per_candidate == (progress == 'log')
+    # mmengine's bar ends a generation at 6/6 with its rate.
+    assert ('6/6' in out and 'task/s' in out) == (progress == 'bar')
+
+
+def test_an_unknown_progress_mode_is_refused(tmp_path, digits_cls_root,
+                                             supernet_ckpt, search_cfg):
+    cfg = search_cfg(tmp_path, digits_cls_root, supernet_ckpt,
+                     progress='spinner')
+    with pytest.raises(ValueError, match='progress must be one of'):
+        Runner.from_cfg(cfg).train_loop

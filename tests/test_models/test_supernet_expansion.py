@@ -46,7 +46,7 @@ def test_expanding_keeps_outputs_and_decouples_partial_models(operators):
     rng = random.Random(0)
     archs = [space.sample(rng, split=2) for _ in range(40)]
     group = (2, 3)
-    # Two ensembles that differ in the child space, not after it.
+    # Two ensembles whose partial models in the child space differ.
     a, b = next((a, b) for a in archs for b in archs
                 if partial_key(a, group) != partial_key(b, group))
     with torch.no_grad():
@@ -62,6 +62,22 @@ def test_expanding_keeps_outputs_and_decouples_partial_models(operators):
     for old, new in zip(before, after):
         for o, n in zip(old, new):
             torch.testing.assert_close(o, n)
+    # Split points inside and after the child space ((op,) entries in the
+    # key) run copies too, still computing what the shared layers did.
+    for split in (3, 4, 5):
+        arch = space.sample(random.Random(split), split=split)
+        assert net._layer(2, arch) is not net.layers[2]
+        with torch.no_grad():
+            expanded = net(x, arch)
+        net.expansion.groups = torch.nn.ModuleDict()  # unexpanded again
+        with torch.no_grad():
+            shared = net(x, arch)
+        net.expand(space, threshold)
+        with torch.no_grad():
+            expanded_again = net(x, arch)
+        for e, s, again in zip(expanded, shared, expanded_again):
+            torch.testing.assert_close(e, s)
+            torch.testing.assert_close(again, s)
     # Within the child space the two partial models share no parameter.
     in_group = [n for n in used_parameters(net, a, x)
                 if n.startswith('expansion.')]

@@ -142,15 +142,25 @@ class DiversityShrinkHook(Hook):
         self._batches: Optional[List[Any]] = None
 
     # ------------------------------------------------------------- set-up
-    def before_run(self, runner) -> None:
-        if self.expand_threshold is not None and \
-                is_model_wrapper(runner.model):
+    def _check_expandable(self, runner) -> None:
+        """Refuse runs whose copies would not train as the rest."""
+        if is_model_wrapper(runner.model):
             # DDP registers its parameters once: copies made later would
             # train apart on every process.
             raise ValueError(
-                'DiversityShrinkHook: expand_threshold (SE-NAS expanding) '
-                'runs in one process only; drop --launcher or set '
+                'DiversityShrinkHook: SE-NAS expanding (expand_threshold, '
+                'or a checkpoint holding weight copies) runs in one process '
+                'only; drop --launcher or set '
                 'custom_hooks.0.expand_threshold=None')
+        if not isinstance(runner.optim_wrapper, OptimWrapper):
+            raise ValueError(
+                'DiversityShrinkHook: SE-NAS expanding needs one '
+                f'OptimWrapper to add the weight copies to, not '
+                f'{type(runner.optim_wrapper).__name__}')
+
+    def before_run(self, runner) -> None:
+        if self.expand_threshold is not None:
+            self._check_expandable(runner)
         space: SearchSpace = runner_model(runner).space
         layers = len(space.splittable_layers)
         if self.threshold < layers:
@@ -248,9 +258,7 @@ class DiversityShrinkHook(Hook):
         backbone = model.backbone
         new = backbone.expand(model.space, self.expand_threshold,
                               self.expand_min_layers)
-        added = 0
-        if isinstance(runner.optim_wrapper, OptimWrapper):
-            added = register_copies(runner.optim_wrapper.optimizer, model)
+        added = register_copies(runner.optim_wrapper.optimizer, model)
         copies = backbone.expansion
         return dict(new_child_spaces=[list(g) for g in new],
                     child_spaces=[list(g) for g in copies.child_spaces],
@@ -321,7 +329,11 @@ class DiversityShrinkHook(Hook):
         # Called before the weights and the optimizer state load: rebuild
         # the SE-NAS copies and give them their places in the optimizer.
         model = runner_model(runner)
-        state = checkpoint.get('state_dict', {})
-        model.backbone.expansion.restore(state, 'backbone.expansion.')
-        if isinstance(runner.optim_wrapper, OptimWrapper):
-            register_copies(runner.optim_wrapper.optimizer, model)
+        state = checkpoint.get('state_dict', checkpoint)
+        expansion = model.backbone.expansion
+        if expansion.restore(state, 'backbone.expansion.') or \
+                len(expansion.groups):
+            built = runner.optim_wrapper
+            if built is not None and not isinstance(built, dict):
+                self._check_expandable(runner)
+                register_copies(runner.optim_wrapper.optimizer, model)

@@ -1,5 +1,7 @@
 import json
+import logging
 import random
+import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -8,6 +10,7 @@ import torch
 from mmengine.dist import broadcast_object_list, is_main_process
 from mmengine.evaluator import Evaluator
 from mmengine.runner.loops import BaseLoop
+from mmengine.utils import ProgressBar
 from torch.utils.data import DataLoader
 
 from neas_mm.models.utils import recalibrated_paths
@@ -23,6 +26,7 @@ from ..search_plot import plot_search_history
 
 MODES = ('evolution', 'random')
 PARENTS = ('all_time', 'population')
+PROGRESS = ('auto', 'bar', 'log')
 
 
 @LOOPS.register_module()
@@ -48,6 +52,13 @@ class EvolutionSearchLoop(BaseLoop):
     started with ``resume=True`` continues from it. At the end the loop
     writes ``best_arch.json`` (arch file with the official ``arch_list``),
     ``search_topk_<mode>.json`` / ``.md`` and ``search_curve.png``.
+
+    Progress: every generation ends with a log line (best, top-k mean,
+    candidates/s). Within a generation, ``progress='log'`` logs a line per
+    candidate (score, MACs, best so far, seconds: BN recalibration and
+    scoring), ``'bar'`` draws a progress bar over the generation's
+    candidates instead (their lines go to the DEBUG level); ``'auto'``
+    draws the bar when standard output is a terminal.
 
     Args:
         runner: The Runner.
@@ -77,6 +88,7 @@ class EvolutionSearchLoop(BaseLoop):
         max_tries: Draws allowed per child before giving up.
         seed: Seed of the search.
         resume: Continue from the saved state if there is one.
+        progress: ``'auto'``, ``'bar'`` or ``'log'`` (see above).
     """
 
     def __init__(self,
@@ -101,8 +113,10 @@ class EvolutionSearchLoop(BaseLoop):
                  score_key: str = 'accuracy/top1',
                  max_tries: int = 1000,
                  seed: int = 0,
-                 resume: bool = False) -> None:
+                 resume: bool = False,
+                 progress: str = 'auto') -> None:
         for name, value, allowed in (('mode', mode, MODES),
+                                     ('progress', progress, PROGRESS),
                                      ('split_move', split_move, SPLIT_MOVES),
                                      ('parents', parents, PARENTS)):
             if value not in allowed:
@@ -154,6 +168,8 @@ class EvolutionSearchLoop(BaseLoop):
         self.calib_size, self.calib_batch_size = calib_size, calib_batch_size
         self.score_key, self.max_tries = score_key, max_tries
         self.seed, self.resume = seed, resume
+        self.bar = progress == 'bar' or (progress == 'auto'
+                                         and sys.stdout.isatty())
         self.state_file = Path(runner.work_dir) / f'search_state_{mode}.json'
         self._generation = 0
         self.rng = random.Random(seed)
@@ -344,21 +360,35 @@ class EvolutionSearchLoop(BaseLoop):
         broadcast_object_list(population)
         population = population[0]
         logger, total = self.runner.logger, len(population)
+        level = logging.DEBUG if self.bar else logging.INFO
+        bar = ProgressBar(total, file=sys.stdout) \
+            if self.bar and is_main_process() else None
         start = time.perf_counter()
         for i, arch in enumerate(population):
-            if arch in self.scores:  # never score an ensemble twice
-                continue
-            tick = time.perf_counter()
-            self.scores[arch] = self.score(arch)
-            best = max(self.scores.values())
-            logger.info(
-                f'[{self.mode}] generation {self._generation + 1}/'
-                f'{self.max_generations} candidate {i + 1}/{total}: '
-                f'{self.score_key}={self.scores[arch]:.2f} '
-                f'{self.flops(arch) / 1e6:.2f}M MACs split={arch.split} | '
-                f'best {best:.2f} | {time.perf_counter() - tick:.2f} s')
+            if arch not in self.scores:  # never score an ensemble twice
+                tick = time.perf_counter()
+                self.scores[arch] = self.score(arch)
+                best = max(self.scores.values())
+                logger.log(
+                    level, f'[{self.mode}] generation '
+                    f'{self._generation + 1}/{self.max_generations} '
+                    f'candidate {i + 1}/{total}: '
+                    f'{self.score_key}={self.scores[arch]:.2f} '
+                    f'{self.flops(arch) / 1e6:.2f}M MACs '
+                    f'split={arch.split} | best {best:.2f} | '
+                    f'{time.perf_counter() - tick:.2f} s')
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            sys.stdout.write('\n')
         top = [self.scores[a] for a in self.topk()]
         seconds = time.perf_counter() - start
+        logger.info(
+            f'[{self.mode}] generation {self._generation + 1}/'
+            f'{self.max_generations} done: best {top[0]:.2f}, top-'
+            f'{len(top)} mean {sum(top) / len(top):.2f}, '
+            f'{len(self.scores)} scored, {total / seconds:.1f} '
+            f'candidates/s')
         self._generation += 1
         self.history.append(dict(
             generation=self._generation, best=top[0],

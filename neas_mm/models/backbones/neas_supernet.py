@@ -183,6 +183,11 @@ class NEASSupernet(BaseModule):
         which mmrazor's ``load_fix_subnet`` applies to this supernet."""
         from mmrazor.structures import export_fix_subnet
         self.check_arch(arch)
+        if len(self.expansion.groups):
+            raise ValueError(
+                'export_path reads the shared layers; this supernet has '
+                'SE-NAS weight copies (expanded), whose operators mmrazor '
+                'would also export: export from an unexpanded supernet')
         if not 0 <= path < arch.num_paths:
             raise ValueError(f'path must be in [0, {arch.num_paths}), got '
                              f'{path!r}')

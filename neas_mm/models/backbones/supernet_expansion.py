@@ -1,6 +1,6 @@
 """SE-NAS supernet expanding: own weights per partial model."""
 import copy
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -15,7 +15,11 @@ from ..blocks import EntangledMBConv
 
 class OperatorCopies(nn.ModuleDict):
     """A copy of an independent-operator layer holding only the operators
-    one partial model runs there (``skip`` needs none)."""
+    one partial model runs there (``skip`` needs none).
+
+    Args:
+        modules: Operator name -> its copied module.
+    """
 
     def forward_choice(self, x: torch.Tensor, op: str) -> torch.Tensor:
         # x: (N, C_in, H, W) -> (N, C_out, H / stride, W / stride)
@@ -43,10 +47,12 @@ def entangled_copy(base: EntangledMBConv, ops: Sequence[str]) -> nn.Module:
 
 
 def group_name(group: Sequence[int]) -> str:
+    """The module name of the child space of layers ``group``."""
     return f'g{group[0]}_{group[-1]}'
 
 
 def parse_group_name(name: str) -> Group:
+    """The layers of the child space named ``name``."""
     first, last = (int(v) for v in name[1:].split('_'))
     return tuple(range(first, last + 1))
 
@@ -60,9 +66,20 @@ class SupernetExpansion(nn.Module):
     a copy of those layers, initialised from the shared layers when the
     child space is made, and holding only the operators it runs there (an
     entangled layer is cut to the largest of them). An architecture runs a
-    layer of a child space with the copy of its partial model; a partial
-    model the space had dropped before the expansion has no copy and runs
-    the shared layer.
+    layer of a child space with the copy of its partial model.
+
+    Where this differs from the paper's Algorithm 1, and why:
+
+    * Only splittable layers merge: the layers before the smallest split
+      point are always shared and never shrunk.
+    * A child space, once made, is kept as it is: later shrinks neither
+      regroup it nor delete the copies of partial models they drop (those
+      copies are no longer drawn, but stay in the checkpoint and in
+      :attr:`num_copies`).
+    * An architecture outside the space when a child space was made has no
+      copy there and runs the shared layers, which no longer train (every
+      drawn architecture runs copies): it is scored with weights frozen at
+      the expansion.
 
     Modules are named ``<group>.<partial model>.<layer>``
     (``g6_7.2-5_0-1.6``), so a state dict alone says which copies exist:
@@ -81,10 +98,12 @@ class SupernetExpansion(nn.Module):
     # ----------------------------------------------------------- queries
     @property
     def child_spaces(self) -> List[Group]:
+        """The merged child spaces, each a tuple of layers."""
         return [parse_group_name(name) for name in self.groups]
 
     @property
     def num_copies(self) -> int:
+        """Partial models that own weights, over all child spaces."""
         return sum(len(models) for models in self.groups.values())
 
     def layer_for(self, m: int, arch: EnsembleArch) -> Optional[nn.Module]:
@@ -168,7 +187,8 @@ class SupernetExpansion(nn.Module):
         return True
 
     def _load_from_state_dict(self, state_dict: Dict[str, torch.Tensor],
-                              prefix: str, *args, **kwargs) -> None:
+                              prefix: str, *args: Any, **kwargs: Any
+                              ) -> None:
         # Runs before the children load: they exist by then.
         self.restore(state_dict, prefix)
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
