@@ -231,7 +231,7 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
     a seed shrink alike (expanding starts after the last shrink), so they
     also rank the same ``--senas-archs`` ensembles of their final space
     (FLOPs-stratified, standalone truth trained where the cache lacks
-    it)."""
+    it; for the first of ``--senas-metrics`` only)."""
     operators = args.operators[0]
     options = ['custom_hooks.0.num_drop=180'] if args.quick else []
 
@@ -249,9 +249,12 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
                 f'{operators}'
             extra = options + ([] if expand else
                                ['custom_hooks.0.expand_threshold=None'])
+            # In-space truth costs 8 x 2 standalone runs per final space:
+            # measured for the first metric (the config's) only.
+            ranked = in_space if metric == args.senas_metrics[0] else None
             runs = [supernet_scores(name, SENAS_CONFIG, metric, operators,
                                     seed, args, tag, setup, calib,
-                                    options=extra, in_space=in_space)
+                                    options=extra, in_space=ranked)
                     for seed in range(args.supernet_seeds)]
             row = ranking_row(name, runs, metric, operators, truth)
             row.update(senas_metric=metric, expand=expand)

@@ -48,11 +48,13 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
             wall_seconds=statistics.mean(row['wall_seconds']),
             copies=statistics.mean(row['copies']),
             copy_parameters=statistics.mean(row['copy_parameters']),
-            in_space_kendall_tau=statistics.mean(row['in_space_tau']),
-            in_space_kendall_tau_per_seed=row['in_space_tau'],
-            in_space_noise_ceiling_tau=statistics.mean(
-                row['in_space_noise_ceiling_tau']),
             final_layer_sizes=row['final_layer_sizes'])
+        if 'in_space_tau' in row:
+            out['rows'][row['name']].update(
+                in_space_kendall_tau=statistics.mean(row['in_space_tau']),
+                in_space_kendall_tau_per_seed=row['in_space_tau'],
+                in_space_noise_ceiling_tau=statistics.mean(
+                    row['in_space_noise_ceiling_tau']))
     for metric in dict.fromkeys(r['senas_metric'] for r in rows):
         pair = {r['expand']: r for r in rows if r['senas_metric'] == metric}
         if set(pair) != {False, True}:
@@ -61,21 +63,24 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
         plain, grown = pair[False], pair[True]
         diffs = [g - p for g, p in zip(grown['kendall_tau_per_seed'],
                                        plain['kendall_tau_per_seed'])]
+        out['expand_minus_plain'][metric] = dict(
+            tau=statistics.mean(diffs), tau_per_seed=diffs,
+            tau_seed_std=_spread(diffs),
+            wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
+            statistics.mean(plain['wall_seconds']))
+        if 'in_space_tau' not in plain:
+            continue
         same = [g == p for g, p in zip(grown['in_space_archs'],
                                        plain['in_space_archs'])]
         # Only a run pair that ranked the same ensembles is compared.
         in_space = [g - p if same_seed else None for g, p, same_seed in
                     zip(grown['in_space_tau'], plain['in_space_tau'], same)]
         paired = [d for d in in_space if d is not None]
-        out['expand_minus_plain'][metric] = dict(
-            tau=statistics.mean(diffs), tau_per_seed=diffs,
-            tau_seed_std=_spread(diffs),
+        out['expand_minus_plain'][metric].update(
             in_space_tau=statistics.mean(paired) if paired else None,
             in_space_tau_per_seed=in_space,
             in_space_tau_seed_std=_spread(paired),
-            same_final_space=all(same),
-            wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
-            statistics.mean(plain['wall_seconds']))
+            same_final_space=all(same))
     return out
 
 
