@@ -126,6 +126,16 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
                        'search_dataloader')],
          *([f'train_dataloader.dataset.indices={train_images}']
            if train_images else []), *options])
+    # The scores are kept beside the checkpoint: a rerun that asks the
+    # same (ensembles, calibration, in-space draw) reads them.
+    cache = work_dir / 'ranking_scores.json'
+    key = json.dumps(dict(archs=[a.to_arch_list() for a in setup.archs],
+                          calib=len(calib), seeds=args.seeds,
+                          in_space=None if in_space is None
+                          else args.senas_archs))
+    if cache.is_file() and json.loads(cache.read_text())['key'] == key:
+        log(f'  {name}: scores read from {cache}')
+        return json.loads(cache.read_text())['run']
     model = load_supernet(config, checkpoint, operators)
     scorer = SupernetScorer(model, calib, setup.splits['search'])
     scores = []
@@ -157,6 +167,7 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
             if len(seeds[0]) > 1 else float('nan')
         log(f'  {name}: {len(archs)} ensembles of its final space, tau '
             f'{run["in_space_tau"]:.3f}')
+    cache.write_text(json.dumps(dict(key=key, run=run)))
     return run
 
 
@@ -170,8 +181,8 @@ def ranking_row(name: str, runs: List[Dict[str, Any]], metric: str,
                supernet_mean_acc=statistics.mean(
                    statistics.mean(s) for s in scorings))
     for key in runs[0]:
-        if key != 'scores':
-            row[key] = [r[key] for r in runs]
+        if key != 'scores':  # None where a run lacks it
+            row[key] = [r.get(key) for r in runs]
     row['scores'] = scorings
     log(f'{row["name"]}: tau {row["kendall_tau"]:.3f} '
         f'{row["kendall_tau_ci95"]} per seed '
@@ -249,13 +260,15 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
                 f'{operators}'
             extra = options + ([] if expand else
                                ['custom_hooks.0.expand_threshold=None'])
-            # In-space truth costs 8 x 2 standalone runs per final space:
-            # measured for the first metric (the config's) only.
+            # In-space truth costs 8 x 2 standalone runs (~15 min) per
+            # final space: measured for the first metric (the config's)
+            # and the first --senas-space-seeds supernet seeds only.
             ranked = in_space if metric == args.senas_metrics[0] else None
-            runs = [supernet_scores(name, SENAS_CONFIG, metric, operators,
-                                    seed, args, tag, setup, calib,
-                                    options=extra, in_space=ranked)
-                    for seed in range(args.supernet_seeds)]
+            runs = [supernet_scores(
+                name, SENAS_CONFIG, metric, operators, seed, args, tag,
+                setup, calib, options=extra,
+                in_space=ranked if seed < args.senas_space_seeds else None)
+                for seed in range(args.supernet_seeds)]
             row = ranking_row(name, runs, metric, operators, truth)
             row.update(senas_metric=metric, expand=expand)
             rows.append(row)
@@ -372,6 +385,9 @@ def main() -> None:
     parser.add_argument('--senas-archs', type=int, default=8,
                         help='ensembles of each SE-NAS final space ranked '
                         'against standalone training')
+    parser.add_argument('--senas-space-seeds', type=int, default=2,
+                        help='supernet seeds whose final spaces are ranked '
+                        'that way (the first metric of --senas-metrics)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:

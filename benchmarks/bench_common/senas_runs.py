@@ -50,11 +50,13 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
             copy_parameters=statistics.mean(row['copy_parameters']),
             final_layer_sizes=row['final_layer_sizes'])
         if 'in_space_tau' in row:
+            taus = [t for t in row['in_space_tau'] if t is not None]
             out['rows'][row['name']].update(
-                in_space_kendall_tau=statistics.mean(row['in_space_tau']),
-                in_space_kendall_tau_per_seed=row['in_space_tau'],
+                in_space_kendall_tau=statistics.mean(taus),
+                in_space_kendall_tau_per_seed=taus,
                 in_space_noise_ceiling_tau=statistics.mean(
-                    row['in_space_noise_ceiling_tau']))
+                    t for t in row['in_space_noise_ceiling_tau']
+                    if t is not None))
     for metric in dict.fromkeys(r['senas_metric'] for r in rows):
         pair = {r['expand']: r for r in rows if r['senas_metric'] == metric}
         if set(pair) != {False, True}:
@@ -73,14 +75,16 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
         same = [g == p for g, p in zip(grown['in_space_archs'],
                                        plain['in_space_archs'])]
         # Only a run pair that ranked the same ensembles is compared.
-        in_space = [g - p if same_seed else None for g, p, same_seed in
-                    zip(grown['in_space_tau'], plain['in_space_tau'], same)]
+        in_space = [g - p if same_seed and None not in (g, p) else None
+                    for g, p, same_seed in zip(grown['in_space_tau'],
+                                               plain['in_space_tau'], same)]
         paired = [d for d in in_space if d is not None]
         out['expand_minus_plain'][metric].update(
             in_space_tau=statistics.mean(paired) if paired else None,
             in_space_tau_per_seed=in_space,
             in_space_tau_seed_std=_spread(paired),
-            same_final_space=all(same))
+            same_final_space=all(same),
+            in_space_seeds=len(paired))
     return out
 
 
