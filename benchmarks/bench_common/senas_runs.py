@@ -90,8 +90,9 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 def plot_senas(head: Dict[str, Any], rows: List[Dict[str, Any]],
                out: Path) -> None:
-    """Tau (95% interval, each supernet seed) of the headline row and the
-    SE-NAS rows, and their training wall time."""
+    """Tau (95% interval, each supernet seed; triangles: on ensembles of
+    the run's final space) of the headline row and the SE-NAS rows, and
+    their training wall time."""
     rows = [head, *rows]
     fig, axes = new_figure(1, 2, (11, 3.6))
     ax = axes[0, 0]
@@ -103,8 +104,14 @@ def plot_senas(head: Dict[str, Any], rows: List[Dict[str, Any]],
         ax.scatter([x] * len(row['kendall_tau_per_seed']),
                    row['kendall_tau_per_seed'], s=16, alpha=0.6,
                    color='C1' if row.get('expand') else 'C0')
+        in_space = [t for t in row.get('in_space_tau') or [] if t is not None]
+        ax.scatter([x + 0.15] * len(in_space), in_space, marker='^', s=22,
+                   color='C2', label='on its final space' if in_space
+                   and not ax.get_legend_handles_labels()[1] else None)
     ax.axhline(0, color='grey', lw=0.8)
     ax.set_ylabel('Kendall tau vs standalone (95% CI, seeds)')
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(fontsize=7)
     axes[0, 1].bar(range(len(rows)),
                    [statistics.mean(r['wall_seconds']) for r in rows],
                    color=['C1' if r.get('expand') else 'C0' for r in rows])
