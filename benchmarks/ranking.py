@@ -238,11 +238,14 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
                calib: torch.Tensor, truth: List[float]
                ) -> List[Dict[str, Any]]:
     """SE-NAS's deeper shrink (``SENAS_CONFIG``) per metric of
-    ``--senas-metrics``, without and with supernet expanding. Both runs of
-    a seed shrink alike (expanding starts after the last shrink), so they
-    also rank the same ``--senas-archs`` ensembles of their final space
-    (FLOPs-stratified, standalone truth trained where the cache lacks
-    it; for the first of ``--senas-metrics`` only)."""
+    ``--senas-metrics``, without and with supernet expanding. A run also
+    ranks ``--senas-archs`` ensembles of its own final space
+    (FLOPs-stratified, standalone truth trained where the cache lacks it)
+    for the first of ``--senas-metrics`` and the first
+    ``--senas-space-seeds`` supernet seeds; the expanded runs only with
+    ``--senas-space-expanded``: an expansion after the first shrink
+    changes what the second drops, so their spaces need their own truth.
+    """
     operators = args.operators[0]
     options = ['custom_hooks.0.num_drop=180'] if args.quick else []
 
@@ -267,7 +270,8 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
             runs = [supernet_scores(
                 name, SENAS_CONFIG, metric, operators, seed, args, tag,
                 setup, calib, options=extra,
-                in_space=ranked if seed < args.senas_space_seeds else None)
+                in_space=ranked if seed < args.senas_space_seeds
+                and (args.senas_space_expanded or not expand) else None)
                 for seed in range(args.supernet_seeds)]
             row = ranking_row(name, runs, metric, operators, truth)
             row.update(senas_metric=metric, expand=expand)
@@ -388,6 +392,10 @@ def main() -> None:
     parser.add_argument('--senas-space-seeds', type=int, default=2,
                         help='supernet seeds whose final spaces are ranked '
                         'that way (the first metric of --senas-metrics)')
+    parser.add_argument('--senas-space-expanded', action='store_true',
+                        help='rank the final spaces of the expanded runs '
+                        'too (another 8 x 2 standalone runs each when '
+                        'expanding changed the later shrinks)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:

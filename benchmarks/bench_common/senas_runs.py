@@ -70,7 +70,7 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
             tau_seed_std=_spread(diffs),
             wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
             statistics.mean(plain['wall_seconds']))
-        if 'in_space_tau' not in plain:
+        if 'in_space_tau' not in plain or 'in_space_tau' not in grown:
             continue
         same = [g == p for g, p in zip(grown['in_space_archs'],
                                        plain['in_space_archs'])]
