@@ -331,8 +331,8 @@ class DiversityShrinkHook(Hook):
         model = runner_model(runner)
         state = checkpoint.get('state_dict', checkpoint)
         expansion = model.backbone.expansion
-        if expansion.restore(state, 'backbone.expansion.') or \
-                len(expansion.groups):
+        expansion.restore(state, 'backbone.expansion.')
+        if len(expansion.groups):
             built = runner.optim_wrapper
             if built is not None and not isinstance(built, dict):
                 self._check_expandable(runner)

@@ -94,6 +94,8 @@ class SupernetExpansion(nn.Module):
         super().__init__()
         self._base = [layers]  # a list: the supernet registers them
         self.groups = nn.ModuleDict()
+        # (arch, groups, copies, layer -> copy) of the last routed arch
+        self._routes: Optional[tuple] = None
 
     # ----------------------------------------------------------- queries
     @property
@@ -108,12 +110,20 @@ class SupernetExpansion(nn.Module):
 
     def layer_for(self, m: int, arch: EnsembleArch) -> Optional[nn.Module]:
         """The copy ``arch`` runs at layer ``m``, or None (shared)."""
-        for name, models in self.groups.items():
-            group = parse_group_name(name)
-            if m in group:
+        # One forward asks for every layer of one arch: route it once
+        # (again when the copies change).
+        state = (arch, self.groups, self.num_copies)
+        if self._routes is None or self._routes[0] != state[0] or \
+                self._routes[1] is not state[1] or \
+                self._routes[2] != state[2]:
+            routes = {}
+            for name, models in self.groups.items():
+                group = parse_group_name(name)
                 key = key_name(partial_key(arch, group))
-                return models[key][str(m)] if key in models else None
-        return None
+                if key in models:
+                    routes.update(models[key].items())
+            self._routes = (*state, routes)
+        return self._routes[3].get(str(m))
 
     def copy_sources(self) -> Iterator[Tuple[nn.Parameter, nn.Parameter]]:
         """(copied parameter, shared parameter it was copied or sliced
