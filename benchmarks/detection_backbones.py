@@ -1,25 +1,30 @@
-"""RetinaNet on the digits detection set with three backbones that had the
-same classification pretraining: the NEAS ensemble (K=2), a single path of
-it (K=1: the shared layers and path 1, the homogeneous baseline of the
+"""RetinaNet on the digits detection set with backbones that had the same
+classification pretraining: the NEAS ensemble (K=2, its K path maps
+averaged: ``fuse='mean'``), the same ensemble with the maps concatenated
+(``neas_k2_concat``, the same pretrained weights), a single path of it
+(K=1: the shared layers and path 1, the homogeneous baseline of the
 paper), and mmpretrain's MobileNetV2 (width 0.5).
 
-Each backbone is first trained on the embedded digits classification set
-with the same recipe and budget (``configs/neas/neas_retrain_digits.py``;
-``mobilenetv2_digits_cls.py`` for MobileNetV2), then RetinaNet + FPN is
-trained on ``digits_det`` from those weights (``retinanet_neas_fpn_digits.py``
-/ ``retinanet_mobilenetv2_fpn_digits.py``, as configured: 1,024 steps) once
-per detection seed, and scored with COCO mAP on the detection ``val``
-split. ``--scratch`` adds the same detectors without pretraining. Every
-run goes through ``tools/train.py`` (resumable, reused when done, its log
-beside its work dir). Prints one JSON object:
+For every seed, each backbone is first trained on the embedded digits
+classification set with that seed and the same recipe and budget
+(``configs/neas/neas_retrain_digits.py``; ``mobilenetv2_digits_cls.py`` for
+MobileNetV2), then RetinaNet + FPN is trained on ``digits_det`` from those
+weights with that seed (``retinanet_neas_fpn_digits.py`` /
+``retinanet_mobilenetv2_fpn_digits.py``, as configured: 1,024 steps) and
+scored with COCO mAP on the detection ``val`` split. The spread over seeds
+thus covers both trainings. ``--scratch`` adds the same detectors without
+pretraining. Every run goes through ``tools/train.py`` (resumable, reused
+when done, its log beside its work dir). Prints one JSON object:
 
 * ``backbones``: per backbone ``map`` (per seed), ``map_mean``, ``map_std``
   (over seeds), ``map50_mean``, ``macs_m`` (backbone multiply-adds at
-  128 px, millions), ``cls_top1`` (its pretraining val top-1, %),
-  ``det_seconds`` (mean wall time of one detection training);
-* ``neas_minus_mobilenetv2`` and ``neas_minus_single_path``: differences
+  128 px, millions), ``cls_top1`` and ``cls_top1_per_seed`` (its
+  pretraining val top-1, %), ``det_seconds`` (mean wall time of one
+  detection training);
+* ``neas_minus_mobilenetv2``, ``neas_minus_single_path`` and
+  ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``): differences
   of the mAP means, each with ``se`` (the two means' standard errors
-  combined);
+  combined); absent when ``--backbones`` leaves one side out;
 * ``settings``.
 
 A bar plot (mAP per backbone, one dot per seed) and the JSON
@@ -35,13 +40,14 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from mmengine.config import Config
 
 from neas_mm.apis import detector_backbone_macs
 from neas_mm.datasets import prepare_digits_detection
 from neas_mm.evaluation.ground_truth_setup import log
+from neas_mm.models import NEASEnsembleBackbone
 from neas_mm.space import EnsembleArch
 from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import (last_logged, train_with_tool,
@@ -49,6 +55,14 @@ from bench_common.supernet_runs import (last_logged, train_with_tool,
 from bench_common.args import REPO
 
 CONFIGS = REPO / 'configs' / 'neas'
+BACKBONES = ('neas_k2', 'neas_k2_concat', 'neas_k2_stage3',
+             'neas_k2_norm_eval', 'neas_k1', 'mobilenetv2')
+DIFFERENCES = (('neas_minus_mobilenetv2', 'neas_k2', 'mobilenetv2'),
+               ('neas_minus_single_path', 'neas_k2', 'neas_k1'),
+               ('concat_minus_mean', 'neas_k2_concat', 'neas_k2'),
+               ('stage3_minus_stage2', 'neas_k2_stage3', 'neas_k2'),
+               ('norm_eval_minus_not', 'neas_k2_norm_eval', 'neas_k2'),
+               ('pretrained_minus_scratch', 'neas_k2', 'neas_k2_scratch'))
 CLS_EPOCHS = 12  # neas_retrain_digits.py's budget, also MobileNetV2's
 DET_EPOCHS = 8  # retinanet_*_digits.py
 
@@ -73,14 +87,46 @@ def arch_files(arch: str, out: Path) -> Dict[str, str]:
     return files
 
 
+def neck_channels(config: Path, arch: str, **backbone: Any) -> List[int]:
+    """The FPN ``in_channels`` of the NEAS detection ``config`` with
+    ``arch`` and the ``backbone`` settings changed (e.g. ``fuse='concat'``:
+    a level after the split has K times the channels)."""
+    cfg = Config.fromfile(str(config)).model.backbone
+    cfg.update(arch=arch, **backbone)
+    cfg.pop('type')
+    return list(NEASEnsembleBackbone(**cfg).out_channels)
+
+
+def neas_variant(base: Dict[str, Any], arch: str,
+                 **backbone: Any) -> Dict[str, Any]:
+    """``base`` (the K=2 spec) detecting with other ``backbone``
+    settings, from the same pretrained weights."""
+    channels = neck_channels(base['det'], arch, **backbone)
+    options = [f'model.backbone.{key}={value}'.replace(' ', '')
+               for key, value in backbone.items()]
+    return dict(base, cls_from='neas_k2', det_options=[
+        *base['det_options'], *options,
+        f'model.neck.in_channels=[{",".join(map(str, channels))}]'])
+
+
 def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
-    """How each backbone is pretrained and detects."""
+    """How each backbone is pretrained and detects (``cls_from``: whose
+    pretrained weights it starts from)."""
     neas_cls = CONFIGS / 'neas_retrain_digits.py'
     neas_det = CONFIGS / 'retinanet_neas_fpn_digits.py'
+    k2_arch = f'model.backbone.arch={archs["neas_k2"]}'
+    k2 = dict(cls=neas_cls, det=neas_det, arch=archs['neas_k2'],
+              cls_options=[k2_arch], det_options=[k2_arch])
     return dict(
-        neas_k2=dict(cls=neas_cls, det=neas_det, arch=archs['neas_k2'],
-                     cls_options=[f'model.backbone.arch={archs["neas_k2"]}'],
-                     det_options=[f'model.backbone.arch={archs["neas_k2"]}']),
+        neas_k2=k2,
+        neas_k2_concat=neas_variant(k2, archs['neas_k2'], fuse='concat'),
+        # the stride-16 level from stage 3 instead of stage 2: after the
+        # split of the digits ensembles (layer 7), so from the K paths
+        neas_k2_stage3=neas_variant(k2, archs['neas_k2'],
+                                    out_indices=(1, 3, 4)),
+        neas_k2_norm_eval=dict(
+            neas_variant(k2, archs['neas_k2'], norm_eval=True),
+            pretrained_only=True),
         neas_k1=dict(cls=neas_cls, det=neas_det, arch=archs['neas_k1'],
                      cls_options=[f'model.backbone.arch={archs["neas_k1"]}',
                                   'model.head.num_paths=1',
@@ -99,29 +145,38 @@ def pretrained(checkpoint: Path) -> List[str]:
             'model.backbone.init_cfg.prefix=backbone.']
 
 
+def pretrain(name: str, spec: Dict[str, Any], args: argparse.Namespace,
+             tag: str, seed: int) -> Tuple[List[str], float]:
+    """Train ``spec``'s classifier with ``seed``; the cfg-options that
+    start a detector from its weights, and its val top-1 (%)."""
+    cls_dir = (args.out_dir / 'detection_backbones' /
+               f'{spec.get("cls_from", name)}_cls_s{seed}_{tag}')
+    checkpoint = train_with_tool(
+        spec['cls'], cls_dir, args.cls_epochs,
+        [*spec['cls_options'], f'randomness.seed={seed}',
+         *args.cls_options])
+    weights = cls_dir / 'weights.pth'  # Pretrained loads weights only
+    if not weights.is_file():
+        subprocess.run([sys.executable, str(REPO / 'tools' /
+                                            'model_converters' /
+                                            'publish_model.py'),
+                        str(checkpoint), str(weights)], check=True,
+                       cwd=REPO, stdout=subprocess.DEVNULL)
+    return pretrained(weights), last_logged(cls_dir, 'accuracy/top1')
+
+
 def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
             tag: str, scratch: bool) -> Dict[str, Any]:
-    """Pretrain (unless ``scratch``), then detect once per seed."""
+    """Per seed: pretrain with that seed (unless ``scratch``), then detect
+    with that seed, so that the spread covers both trainings."""
     runs = args.out_dir / 'detection_backbones'
-    init, cls_top1 = [], float('nan')
-    if not scratch:
-        cls_dir = runs / f'{name}_cls_{tag}'
-        checkpoint = train_with_tool(
-            spec['cls'], cls_dir, args.cls_epochs,
-            [*spec['cls_options'], *args.cls_options])
-        weights = cls_dir / 'weights.pth'  # Pretrained loads weights only
-        if not weights.is_file():
-            subprocess.run([sys.executable, str(REPO / 'tools' /
-                                                'model_converters' /
-                                                'publish_model.py'),
-                            str(checkpoint), str(weights)], check=True,
-                           cwd=REPO, stdout=subprocess.DEVNULL)
-        init = pretrained(weights)
-        cls_top1 = last_logged(cls_dir, 'accuracy/top1')
-        log(f'{name}: pretrained, val top-1 {cls_top1:.1f}%')
-    maps, map50s, seconds = [], [], []
+    maps, map50s, seconds, top1s = [], [], [], []
     label = name + ('_scratch' if scratch else '')
     for seed in range(args.seeds):
+        init = []
+        if not scratch:
+            init, top1 = pretrain(name, spec, args, tag, seed)
+            top1s.append(top1)
         det_dir = runs / f'{label}_det_s{seed}_{tag}'
         train_with_tool(spec['det'], det_dir, args.det_epochs,
                         [*spec['det_options'], *init,
@@ -129,14 +184,17 @@ def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
         maps.append(last_logged(det_dir, 'coco/bbox_mAP'))
         map50s.append(last_logged(det_dir, 'coco/bbox_mAP_50'))
         seconds.append(wall_seconds(det_dir))
+        pre = '' if scratch else f' (pretrained: top-1 {top1s[-1]:.1f}%)'
         log(f'{label} seed {seed}: COCO mAP {maps[-1]:.3f} '
-            f'(AP50 {map50s[-1]:.3f}), {seconds[-1]:.0f} s')
+            f'(AP50 {map50s[-1]:.3f}), {seconds[-1]:.0f} s{pre}')
     return dict(map=maps, map_mean=statistics.mean(maps),
                 map_std=statistics.stdev(maps) if len(maps) > 1 else 0.0,
                 map50_mean=statistics.mean(map50s),
                 macs_m=detector_backbone_macs(str(spec['det']),
                                               spec['arch']),
-                cls_top1=cls_top1, pretrained=not scratch,
+                cls_top1=(statistics.mean(top1s) if top1s
+                          else float('nan')),
+                cls_top1_per_seed=top1s, pretrained=not scratch,
                 det_seconds=statistics.mean(seconds))
 
 
@@ -148,7 +206,7 @@ def difference(a: Dict[str, Any], b: Dict[str, Any]) -> Dict[str, float]:
 
 def plot(results: Dict[str, Dict[str, Any]], out: Path) -> None:
     """mAP per backbone (bar: mean +- std, dots: seeds), MACs below."""
-    fig, axes = new_figure(1, 1, (1.9 * len(results) + 2, 3.8))
+    fig, axes = new_figure(1, 1, (1.3 * len(results) + 2, 3.8))
     ax = axes[0, 0]
     for x, (name, r) in enumerate(results.items()):
         ax.bar(x, r['map_mean'], yerr=r['map_std'], capsize=4,
@@ -172,13 +230,22 @@ def main() -> None:
                         help='1 seed, 4 pretraining epochs, 2 detection '
                         'epochs (256 steps)')
     parser.add_argument('--seeds', type=int, default=3,
-                        help='detection trainings per backbone')
+                        help='seeds per backbone; each seed pretrains its '
+                        'own backbone, then detects from it')
     parser.add_argument('--arch', default='',
                         help='the K=2 ensemble (arch file, e.g. the demo\'s '
                         'best_arch.json; default: the digits configs\' '
                         'ensemble)')
-    parser.add_argument('--scratch', action='store_true',
-                        help='also train every detector from scratch')
+    parser.add_argument('--scratch', nargs='*', choices=BACKBONES,
+                        metavar='BACKBONE',
+                        help='also train these detectors from scratch (no '
+                        'names: every measured one that can start from '
+                        'scratch)')
+    parser.add_argument('--backbones', nargs='+', choices=BACKBONES,
+                        default=list(BACKBONES),
+                        help='which backbones to measure (runs already '
+                        'done are reused, so a later run with more adds '
+                        'only the missing ones)')
     parser.add_argument('--out-dir', type=Path,
                         default=REPO / 'work_dirs' / 'benchmarks',
                         help='work dirs, plot and JSON')
@@ -207,20 +274,22 @@ def main() -> None:
     prepare_digits_detection(str(REPO / 'data' / 'digits_det'))
     specs = backbone_specs(arch_files(args.arch, args.out_dir /
                                       'detection_backbones' / tag))
+    specs = {name: specs[name] for name in args.backbones}
     results = {name: measure(name, spec, args, tag, scratch=False)
                for name, spec in specs.items()}
-    if args.scratch:
+    if args.scratch is not None:
         results.update({f'{name}_scratch': measure(name, spec, args, tag,
                                                    scratch=True)
-                        for name, spec in specs.items()})
+                        for name, spec in specs.items()
+                        if not spec.get('pretrained_only')
+                        and name in (args.scratch or specs)})
     plot_file = args.out_dir / f'detection_backbones_{tag}.png'
     plot(results, plot_file)
+    differences = {key: difference(results[a], results[b])
+                   for key, a, b in DIFFERENCES
+                   if a in results and b in results}
     result = json.dumps(dict(
-        backbones=results,
-        neas_minus_mobilenetv2=difference(results['neas_k2'],
-                                          results['mobilenetv2']),
-        neas_minus_single_path=difference(results['neas_k2'],
-                                          results['neas_k1']),
+        backbones=results, **differences,
         settings=dict(seeds=args.seeds, cls_epochs=args.cls_epochs,
                       det_epochs=args.det_epochs,
                       arch=args.arch or 'configs/_base_/models/'

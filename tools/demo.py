@@ -271,14 +271,29 @@ def print_detection_benchmark() -> None:
               'this checkout yet; benchmarks/detection_backbones.py '
               '(about 45 min)')
         return
-    d = {name: r for name, r in
-         json.loads(result.read_text())['backbones'].items()
-         if r['pretrained']}
-    parts = [f'{name} {r["map_mean"]:.3f} +- {r["map_std"]:.3f} '
-             f'({r["macs_m"]:.1f}M MACs)' for name, r in d.items()]
+    d = json.loads(result.read_text())
+    runs = d['backbones']
+
+    def listed(names: list) -> str:
+        return ', '.join(f'{name} {runs[name]["map_mean"]:.3f} +- '
+                         f'{runs[name]["map_std"]:.3f} '
+                         f'({runs[name]["macs_m"]:.1f}M MACs)'
+                         for name in names if name in runs)
+
+    main = ('neas_k2', 'neas_k1', 'mobilenetv2')
     print(f'  RetinaNet COCO mAP (detection val), mean +- std over '
-          f'{len(d["neas_k2"]["map"])} seeds, same pretraining budget: '
-          + ', '.join(parts) + ' (benchmarks/detection_backbones.py)')
+          f'{len(runs["neas_k2"]["map"])} seeds, same pretraining budget: '
+          + listed(main) + ' (benchmarks/detection_backbones.py)')
+    scratch = listed([f'{name}_scratch' for name in main])
+    if scratch:
+        print(f'    the same from scratch: {scratch}')
+    changes = [f'{key} {d[key]["map"]:+.3f} +- {d[key]["se"]:.3f}'
+               for key in ('pretrained_minus_scratch', 'concat_minus_mean',
+                           'stage3_minus_stage2', 'norm_eval_minus_not')
+               if key in d]
+    if changes:
+        print('    NEAS K=2 detector, mAP differences (+- standard error): '
+              + ', '.join(changes))
 
 
 def print_search_benchmark() -> None:
