@@ -22,9 +22,14 @@ when done, its log beside its work dir). Prints one JSON object:
   pretraining val top-1, %), ``det_seconds`` (mean wall time of one
   detection training);
 * ``neas_minus_mobilenetv2``, ``neas_minus_single_path`` and
-  ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``): differences
-  of the mAP means, each with ``se`` (the two means' standard errors
-  combined); absent when ``--backbones`` leaves one side out;
+  ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``),
+  ``stage3_minus_stage2``, ``norm_eval_minus_not`` and
+  ``pretrained_minus_scratch`` (both ``neas_k2``): differences of the mAP
+  means with ``per_seed`` and ``se``. ``paired`` is true for the K=2
+  variants, which start each seed from the same pretrained weights as
+  ``neas_k2``: ``se`` is then that of the per-seed differences, otherwise
+  the two means' standard errors combined. A key is absent when
+  ``--backbones`` leaves one side out;
 * ``settings``.
 
 A bar plot (mAP per backbone, one dot per seed) and the JSON
@@ -198,10 +203,19 @@ def measure(name: str, spec: Dict[str, Any], args: argparse.Namespace,
                 det_seconds=statistics.mean(seconds))
 
 
-def difference(a: Dict[str, Any], b: Dict[str, Any]) -> Dict[str, float]:
-    """``a`` minus ``b`` in mean mAP, with the combined standard error."""
-    se = math.sqrt(sum(r['map_std'] ** 2 / len(r['map']) for r in (a, b)))
-    return dict(map=a['map_mean'] - b['map_mean'], se=se)
+def difference(a: Dict[str, Any], b: Dict[str, Any],
+               paired: bool) -> Dict[str, Any]:
+    """``a`` minus ``b`` in mean mAP. ``paired``: both start every seed
+    from the same weights, so ``se`` is the standard error of the per-seed
+    differences; otherwise the two means' standard errors combined."""
+    per_seed = [x - y for x, y in zip(a['map'], b['map'])]
+    if paired and len(per_seed) > 1:
+        se = statistics.stdev(per_seed) / math.sqrt(len(per_seed))
+    else:
+        se = math.sqrt(sum(r['map_std'] ** 2 / len(r['map'])
+                           for r in (a, b)))
+    return dict(map=a['map_mean'] - b['map_mean'], se=se,
+                per_seed=per_seed, paired=paired)
 
 
 def plot(results: Dict[str, Dict[str, Any]], out: Path) -> None:
@@ -285,9 +299,12 @@ def main() -> None:
                         and name in (args.scratch or specs)})
     plot_file = args.out_dir / f'detection_backbones_{tag}.png'
     plot(results, plot_file)
-    differences = {key: difference(results[a], results[b])
-                   for key, a, b in DIFFERENCES
-                   if a in results and b in results}
+    differences = {}
+    for key, a, b in DIFFERENCES:
+        if a in results and b in results:
+            same_weights = specs.get(a, {}).get('cls_from') == b
+            differences[key] = difference(results[a], results[b],
+                                          paired=same_weights)
     result = json.dumps(dict(
         backbones=results, **differences,
         settings=dict(seeds=args.seeds, cls_epochs=args.cls_epochs,
