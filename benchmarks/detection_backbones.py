@@ -23,7 +23,8 @@ when done, its log beside its work dir). Prints one JSON object:
   detection training);
 * ``neas_minus_mobilenetv2``, ``neas_minus_single_path`` and
   ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``),
-  ``stage3_minus_stage2``, ``norm_eval_minus_not`` and
+  ``stage3_minus_stage2``, ``norm_eval_minus_not``,
+  ``slow_backbone_minus_not`` (backbone learning rate x0.1) and
   ``pretrained_minus_scratch`` (both ``neas_k2``): differences of the mAP
   means with ``per_seed`` and ``se``. ``paired`` is true for the K=2
   variants, which start each seed from the same pretrained weights as
@@ -61,12 +62,15 @@ from bench_common.args import REPO
 
 CONFIGS = REPO / 'configs' / 'neas'
 BACKBONES = ('neas_k2', 'neas_k2_concat', 'neas_k2_stage3',
-             'neas_k2_norm_eval', 'neas_k1', 'mobilenetv2')
+             'neas_k2_norm_eval', 'neas_k2_slow_backbone', 'neas_k1',
+             'mobilenetv2')
 DIFFERENCES = (('neas_minus_mobilenetv2', 'neas_k2', 'mobilenetv2'),
                ('neas_minus_single_path', 'neas_k2', 'neas_k1'),
                ('concat_minus_mean', 'neas_k2_concat', 'neas_k2'),
                ('stage3_minus_stage2', 'neas_k2_stage3', 'neas_k2'),
                ('norm_eval_minus_not', 'neas_k2_norm_eval', 'neas_k2'),
+               ('slow_backbone_minus_not', 'neas_k2_slow_backbone',
+                'neas_k2'),
                ('pretrained_minus_scratch', 'neas_k2', 'neas_k2_scratch'))
 CLS_EPOCHS = 12  # neas_retrain_digits.py's budget, also MobileNetV2's
 DET_EPOCHS = 8  # retinanet_*_digits.py
@@ -132,6 +136,12 @@ def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
         neas_k2_norm_eval=dict(
             neas_variant(k2, archs['neas_k2'], norm_eval=True),
             pretrained_only=True),
+        # fine-tuning: the pretrained backbone at a tenth of the detector's
+        # learning rate
+        neas_k2_slow_backbone=dict(
+            k2, cls_from='neas_k2', pretrained_only=True, det_options=[
+                *k2['det_options'], 'optim_wrapper.paramwise_cfg.'
+                'custom_keys.backbone.lr_mult=0.1']),
         neas_k1=dict(cls=neas_cls, det=neas_det, arch=archs['neas_k1'],
                      cls_options=[f'model.backbone.arch={archs["neas_k1"]}',
                                   'model.head.num_paths=1',
