@@ -21,11 +21,12 @@ when done, its log beside its work dir). Prints one JSON object:
   128 px, millions), ``cls_top1`` and ``cls_top1_per_seed`` (its
   pretraining val top-1, %), ``det_seconds`` (mean wall time of one
   detection training);
-* ``neas_minus_mobilenetv2``, ``neas_minus_single_path`` and
+* ``neas_minus_mobilenetv2``, ``neas_minus_single_path``,
   ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``),
   ``stage3_minus_stage2``, ``norm_eval_minus_not``,
-  ``slow_backbone_minus_not`` (backbone learning rate x0.1) and
-  ``pretrained_minus_scratch`` (both ``neas_k2``): differences of the mAP
+  ``slow_backbone_minus_not`` (backbone learning rate x0.1),
+  ``pretrained_minus_scratch`` (both ``neas_k2``) and
+  ``neas_minus_single_path_scratch``: differences of the mAP
   means with ``per_seed`` and ``se``. ``paired`` is true for the K=2
   variants, which start each seed from the same pretrained weights as
   ``neas_k2``: ``se`` is then that of the per-seed differences, otherwise
@@ -71,7 +72,9 @@ DIFFERENCES = (('neas_minus_mobilenetv2', 'neas_k2', 'mobilenetv2'),
                ('norm_eval_minus_not', 'neas_k2_norm_eval', 'neas_k2'),
                ('slow_backbone_minus_not', 'neas_k2_slow_backbone',
                 'neas_k2'),
-               ('pretrained_minus_scratch', 'neas_k2', 'neas_k2_scratch'))
+               ('pretrained_minus_scratch', 'neas_k2', 'neas_k2_scratch'),
+               ('neas_minus_single_path_scratch', 'neas_k2_scratch',
+                'neas_k1_scratch'))
 CLS_EPOCHS = 12  # neas_retrain_digits.py's budget, also MobileNetV2's
 DET_EPOCHS = 8  # retinanet_*_digits.py
 
@@ -240,7 +243,8 @@ def plot(results: Dict[str, Dict[str, Any]], out: Path) -> None:
                   [f'{n}\n{r["macs_m"]:.1f}M MACs'
                    for n, r in results.items()], fontsize=8)
     ax.set_ylabel('COCO bbox mAP (detection val)')
-    ax.set_title('RetinaNet on the digits: mean +- std over seeds',
+    ax.set_title('RetinaNet on the digits: mean +- std over seeds (blue: '
+                 'pretrained on digits_cls, grey: from scratch)',
                  fontsize=9)
     ax.grid(alpha=0.3, axis='y')
     save_figure(fig, out)
