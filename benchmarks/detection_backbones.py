@@ -25,8 +25,12 @@ when done, its log beside its work dir). Prints one JSON object:
   ``concat_minus_mean`` (``neas_k2_concat`` minus ``neas_k2``),
   ``stage3_minus_stage2``, ``norm_eval_minus_not``,
   ``slow_backbone_minus_not`` (backbone learning rate x0.1),
-  ``pretrained_minus_scratch`` (both ``neas_k2``) and
-  ``neas_minus_single_path_scratch``: differences of the mAP
+  ``pretrained_minus_scratch`` (both ``neas_k2``),
+  ``neas_minus_single_path_scratch``,
+  ``cluttered_minus_digits_pretraining`` and
+  ``cluttered_pretrained_minus_scratch`` (``neas_k2_cluttered_pretrained``:
+  pretrained on the cluttered digits, ``neas_retrain_cluttered.py``):
+  differences of the mAP
   means with ``per_seed`` and ``se``. ``paired`` is true for the K=2
   variants, which start each seed from the same pretrained weights as
   ``neas_k2``: ``se`` is then that of the per-seed differences, otherwise
@@ -63,8 +67,8 @@ from bench_common.args import REPO
 
 CONFIGS = REPO / 'configs' / 'neas'
 BACKBONES = ('neas_k2', 'neas_k2_concat', 'neas_k2_stage3',
-             'neas_k2_norm_eval', 'neas_k2_slow_backbone', 'neas_k1',
-             'mobilenetv2')
+             'neas_k2_norm_eval', 'neas_k2_slow_backbone',
+             'neas_k2_cluttered_pretrained', 'neas_k1', 'mobilenetv2')
 DIFFERENCES = (('neas_minus_mobilenetv2', 'neas_k2', 'mobilenetv2'),
                ('neas_minus_single_path', 'neas_k2', 'neas_k1'),
                ('concat_minus_mean', 'neas_k2_concat', 'neas_k2'),
@@ -74,7 +78,11 @@ DIFFERENCES = (('neas_minus_mobilenetv2', 'neas_k2', 'mobilenetv2'),
                 'neas_k2'),
                ('pretrained_minus_scratch', 'neas_k2', 'neas_k2_scratch'),
                ('neas_minus_single_path_scratch', 'neas_k2_scratch',
-                'neas_k1_scratch'))
+                'neas_k1_scratch'),
+               ('cluttered_minus_digits_pretraining',
+                'neas_k2_cluttered_pretrained', 'neas_k2'),
+               ('cluttered_pretrained_minus_scratch',
+                'neas_k2_cluttered_pretrained', 'neas_k2_scratch'))
 CLS_EPOCHS = 12  # neas_retrain_digits.py's budget, also MobileNetV2's
 DET_EPOCHS = 8  # retinanet_*_digits.py
 
@@ -145,6 +153,11 @@ def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
             k2, cls_from='neas_k2', pretrained_only=True, det_options=[
                 *k2['det_options'], 'optim_wrapper.paramwise_cfg.'
                 'custom_keys.backbone.lr_mult=0.1']),
+        # pretrained on the cluttered digits instead (same recipe, budget
+        # and number of training images)
+        neas_k2_cluttered_pretrained=dict(
+            k2, cls=CONFIGS / 'neas_retrain_cluttered.py',
+            pretrained_only=True),
         neas_k1=dict(cls=neas_cls, det=neas_det, arch=archs['neas_k1'],
                      cls_options=[f'model.backbone.arch={archs["neas_k1"]}',
                                   'model.head.num_paths=1',

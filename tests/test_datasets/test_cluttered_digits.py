@@ -125,3 +125,31 @@ def test_prepare_tool_writes_the_task_and_a_preview(tmp_path):
     sources = read_sources(str(tmp_path / 'cluttered_digits'))
     assert all(len(used) == 3 for used in sources['train']['images'])
     assert (tmp_path / 'cluttered_digits_preview.png').stat().st_size > 0
+
+
+def test_cluttered_retrain_config_has_the_digits_budget(cluttered_root):
+    """neas_retrain_cluttered.py: the digits retrain's recipe and steps
+    (12 epochs of 19 iterations), on the first 1,216 cluttered images."""
+    configs = REPO / 'configs' / 'neas'
+    cfg = Config.fromfile(str(configs / 'neas_retrain_cluttered.py'))
+    digits = Config.fromfile(str(configs / 'neas_retrain_digits.py'))
+    assert cfg.optim_wrapper == digits.optim_wrapper
+    assert cfg.param_scheduler == digits.param_scheduler
+    assert cfg.train_cfg == digits.train_cfg
+    assert cfg.model == digits.model
+    # 1,216 images at batch 64: the 19 iterations an epoch of the digits'
+    # 1,169 training images
+    loader = cfg.train_dataloader
+    assert loader.batch_size == digits.train_dataloader.batch_size == 64
+    assert loader.dataset.indices == 19 * 64
+    init_default_scope('mmpretrain')
+    for key, split in (('train_dataloader', 'train'),
+                       ('val_dataloader', 'val')):
+        dataset_cfg = cfg[key].dataset.copy()
+        dataset_cfg.data_root = str(cluttered_root)
+        if key == 'train_dataloader':
+            dataset_cfg.indices = 16  # the small root has 40
+        dataset = DATASETS.build(dataset_cfg)
+        assert len(dataset) == (16 if split == 'train' else
+                                SMALL['num_images'][SPLITS.index(split)])
+        assert 'cluttered_digits' in dataset.get_data_info(0)['img_path']
