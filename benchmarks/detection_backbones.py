@@ -1,9 +1,13 @@
 """RetinaNet on the digits detection set with backbones that had the same
-classification pretraining: the NEAS ensemble (K=2, its K path maps
-averaged: ``fuse='mean'``), the same ensemble with the maps concatenated
-(``neas_k2_concat``, the same pretrained weights), a single path of it
-(K=1: the shared layers and path 1, the homogeneous baseline of the
-paper), and mmpretrain's MobileNetV2 (width 0.5).
+classification pretraining budget: the NEAS ensemble (K=2, its K path maps
+averaged: ``fuse='mean'``), a single path of it (K=1: the shared layers and
+path 1, the homogeneous baseline of the paper), and mmpretrain's
+MobileNetV2 (width 0.5); and variants of the K=2 detector, each changing
+one thing: ``neas_k2_concat`` (maps concatenated), ``neas_k2_stage3`` (the
+stride-16 level after the split), ``neas_k2_norm_eval`` (BN statistics
+frozen) and ``neas_k2_slow_backbone`` (backbone at lr x0.1), all from the
+same pretrained weights as ``neas_k2``, and
+``neas_k2_cluttered_pretrained`` (pretrained on the cluttered digits).
 
 For every seed, each backbone is first trained on the embedded digits
 classification set with that seed and the same recipe and budget
@@ -31,11 +35,11 @@ when done, its log beside its work dir). Prints one JSON object:
   ``cluttered_pretrained_minus_scratch`` (``neas_k2_cluttered_pretrained``:
   pretrained on the cluttered digits, ``neas_retrain_cluttered.py``):
   differences of the mAP
-  means with ``per_seed`` and ``se``. ``paired`` is true for the K=2
-  variants, which start each seed from the same pretrained weights as
+  means with ``per_seed`` and ``se``. ``paired`` is true for the four
+  variants that start each seed from the same pretrained weights as
   ``neas_k2``: ``se`` is then that of the per-seed differences, otherwise
-  the two means' standard errors combined. A key is absent when
-  ``--backbones`` leaves one side out;
+  the two means' standard errors combined (nan with one seed). A key is
+  absent when ``--backbones`` leaves one side out;
 * ``settings``.
 
 A bar plot (mAP per backbone, one dot per seed) and the JSON
@@ -153,8 +157,8 @@ def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
             k2, cls_from='neas_k2', pretrained_only=True, det_options=[
                 *k2['det_options'], 'optim_wrapper.paramwise_cfg.'
                 'custom_keys.backbone.lr_mult=0.1']),
-        # pretrained on the cluttered digits instead (same recipe, budget
-        # and number of training images)
+        # pretrained on the cluttered digits instead (same recipe and
+        # number of steps)
         neas_k2_cluttered_pretrained=dict(
             k2, cls=CONFIGS / 'neas_retrain_cluttered.py',
             pretrained_only=True),
@@ -235,7 +239,9 @@ def difference(a: Dict[str, Any], b: Dict[str, Any],
     from the same weights, so ``se`` is the standard error of the per-seed
     differences; otherwise the two means' standard errors combined."""
     per_seed = [x - y for x, y in zip(a['map'], b['map'])]
-    if paired and len(per_seed) > 1:
+    if len(per_seed) < 2:
+        se = float('nan')  # one seed: no spread to measure
+    elif paired:
         se = statistics.stdev(per_seed) / math.sqrt(len(per_seed))
     else:
         se = math.sqrt(sum(r['map_std'] ** 2 / len(r['map'])
@@ -257,7 +263,7 @@ def plot(results: Dict[str, Dict[str, Any]], out: Path) -> None:
                    for n, r in results.items()], fontsize=8)
     ax.set_ylabel('COCO bbox mAP (detection val)')
     ax.set_title('RetinaNet on the digits: mean +- std over seeds (blue: '
-                 'pretrained on digits_cls, grey: from scratch)',
+                 'pretrained, grey: from scratch)',
                  fontsize=9)
     ax.grid(alpha=0.3, axis='y')
     save_figure(fig, out)
@@ -316,6 +322,11 @@ def main() -> None:
     specs = backbone_specs(arch_files(args.arch, args.out_dir /
                                       'detection_backbones' / tag))
     specs = {name: specs[name] for name in args.backbones}
+    for name in args.scratch or ():
+        if name not in specs or specs[name].get('pretrained_only'):
+            parser.error(f'--scratch {name}: not measured, or it has no '
+                         'scratch version (it changes the fine-tuning); '
+                         'measured: ' + ', '.join(specs))
     results = {name: measure(name, spec, args, tag, scratch=False)
                for name, spec in specs.items()}
     if args.scratch is not None:

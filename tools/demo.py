@@ -27,6 +27,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -261,38 +262,42 @@ def print_ranking() -> None:
 
 
 def print_detection_benchmark() -> None:
-    """NEAS vs MobileNetV2 vs a single path, over seeds, when
-    benchmarks/detection_backbones.py has run in this checkout: 3 x 3
+    """NEAS vs MobileNetV2 vs a single path, and the detector settings
+    measured on the NEAS one, over seeds, when
+    benchmarks/detection_backbones.py has run in this checkout: its ~30
     detector trainings are more than the demo's budget."""
     result = (REPO / 'work_dirs' / 'benchmarks' /
               'detection_backbones_full.json')
     if not result.is_file():
         print('  detection backbones compared over seeds: not measured in '
               'this checkout yet; benchmarks/detection_backbones.py '
-              '(about 45 min)')
+              '(about 110 min)')
         return
     d = json.loads(result.read_text())
     runs = d['backbones']
 
-    def listed(names: list) -> str:
+    def listed(names: Sequence[str]) -> str:
+        """'name mean +- std (MACs)' of those of ``names`` that ran."""
         return ', '.join(f'{name} {runs[name]["map_mean"]:.3f} +- '
                          f'{runs[name]["map_std"]:.3f} '
                          f'({runs[name]["macs_m"]:.1f}M MACs)'
                          for name in names if name in runs)
 
-    main = ('neas_k2', 'neas_k1', 'mobilenetv2')
+    backbones = ('neas_k2', 'neas_k1', 'mobilenetv2')
     print(f'  RetinaNet COCO mAP (detection val), mean +- std over '
-          f'{len(runs["neas_k2"]["map"])} seeds, same pretraining budget: '
-          + listed(main) + ' (benchmarks/detection_backbones.py)')
-    scratch = listed([f'{name}_scratch' for name in main])
+          f'{d["settings"]["seeds"]} seeds, each pretrained with the same '
+          'budget: ' + listed(backbones) +
+          ' (benchmarks/detection_backbones.py)')
+    scratch = listed([f'{name}_scratch' for name in backbones])
     if scratch:
         print(f'    the same from scratch: {scratch}')
-    changes = [f'{key} {d[key]["map"]:+.3f} +- {d[key]["se"]:.3f}'
-               for key in ('pretrained_minus_scratch', 'concat_minus_mean',
-                           'stage3_minus_stage2', 'norm_eval_minus_not')
-               if key in d]
+    changes = [f'{key} {value["map"]:+.3f} +- {value["se"]:.3f}'
+               for key, value in d.items()
+               if isinstance(value, dict) and 'per_seed' in value
+               and key not in ('neas_minus_mobilenetv2',
+                               'neas_minus_single_path')]
     if changes:
-        print('    NEAS K=2 detector, mAP differences (+- standard error): '
+        print('    mAP differences (+- standard error): '
               + ', '.join(changes))
 
 

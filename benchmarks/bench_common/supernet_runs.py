@@ -17,6 +17,7 @@ from neas_mm.registry import MODELS
 from .args import REPO
 
 WALL_FILE = 'wall_seconds.json'
+OPTIONS_FILE = 'train_options.json'
 
 
 def train_supernet(config: Path, work_dir: Path, epochs: int,
@@ -29,13 +30,32 @@ def train_supernet(config: Path, work_dir: Path, epochs: int,
          *cfg_options])
 
 
+def check_options(work_dir: Path, config: Path,
+                  cfg_options: Sequence[str]) -> None:
+    """Record what ``work_dir`` is trained with (``train_options.json``);
+    refuse to reuse or resume it with another config or other options.
+    Folders from before this record are reused as they are."""
+    wanted = dict(config=str(config), cfg_options=list(cfg_options))
+    record = work_dir / OPTIONS_FILE
+    if record.is_file():
+        before = json.loads(record.read_text())
+        if before != wanted:
+            raise RuntimeError(
+                f'{work_dir} was trained with {before}, not with {wanted}; '
+                'delete the folder to train it again')
+    elif not (work_dir / 'last_checkpoint').is_file():
+        record.write_text(json.dumps(wanted, indent=1))
+
+
 def train_with_tool(config: Path, work_dir: Path, epochs: int,
                     cfg_options: Sequence[str] = ()) -> Path:
     """Run ``tools/train.py config`` into ``work_dir`` (resumed if
-    interrupted, reused if ``epoch_<epochs>.pth`` exists); that checkpoint.
+    interrupted, reused if ``epoch_<epochs>.pth`` exists, refused if it was
+    trained with other options: ``check_options``); that checkpoint.
     The Runner's log goes to ``<work_dir>.log``; the wall time, summed over
     resumed parts, to ``wall_seconds.json`` in ``work_dir``."""
     work_dir.mkdir(parents=True, exist_ok=True)
+    check_options(work_dir, config, cfg_options)
     done = work_dir / f'epoch_{epochs}.pth'
     if done.is_file():
         return done

@@ -146,10 +146,14 @@ def test_cluttered_retrain_config_has_the_digits_budget(cluttered_root):
     for key, split in (('train_dataloader', 'train'),
                        ('val_dataloader', 'val')):
         dataset_cfg = cfg[key].dataset.copy()
+        # the cluttered task, prepared on first use in the repo's data/
+        assert dataset_cfg.embedded == 'cluttered_digits'
+        assert Path(dataset_cfg.data_root).resolve() == \
+            REPO / 'data' / 'cluttered_digits'
+        assert dataset_cfg.data_prefix == split
         dataset_cfg.data_root = str(cluttered_root)
         if key == 'train_dataloader':
             dataset_cfg.indices = 16  # the small root has 40
         dataset = DATASETS.build(dataset_cfg)
         assert len(dataset) == (16 if split == 'train' else
                                 SMALL['num_images'][SPLITS.index(split)])
-        assert 'cluttered_digits' in dataset.get_data_info(0)['img_path']
