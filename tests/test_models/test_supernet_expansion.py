@@ -87,6 +87,19 @@ def test_expanding_keeps_outputs_and_decouples_partial_models(operators):
     assert not any(n.startswith(('layers.2.', 'layers.3.')) for n in other)
 
 
+def test_routes_follow_a_later_expansion():
+    """An arch routed before a second expansion (the hook expands after
+    every shrink) runs the new copies afterwards."""
+    net, space = supernet('entangled'), shrunk_space()
+    arch = space.sample(random.Random(0), split=2)
+    threshold = count_partial_models(space, (2, 3))
+    assert net.expand(space, threshold) == [(2, 3)]
+    assert net._layer(2, arch) is not net.layers[2]
+    assert net._layer(4, arch) is net.layers[4]  # routed, not expanded
+    assert net.expand(space, threshold, min_layers=1) == [(4,)]
+    assert net._layer(4, arch) is not net.layers[4]
+
+
 def test_flops_are_those_of_the_unexpanded_supernet():
     net, space = supernet('entangled'), shrunk_space()
     table = FlopsTable.from_supernet(net, (32, 32), 10)

@@ -94,7 +94,8 @@ class SupernetExpansion(nn.Module):
         super().__init__()
         self._base = [layers]  # a list: the supernet registers them
         self.groups = nn.ModuleDict()
-        # (arch, groups, copies, layer -> copy) of the last routed arch
+        # (arch, groups, layer -> copy) of the last routed arch; reset by
+        # _add, and stale once ``groups`` is replaced (restore, or a user)
         self._routes: Optional[tuple] = None
 
     # ----------------------------------------------------------- queries
@@ -110,20 +111,16 @@ class SupernetExpansion(nn.Module):
 
     def layer_for(self, m: int, arch: EnsembleArch) -> Optional[nn.Module]:
         """The copy ``arch`` runs at layer ``m``, or None (shared)."""
-        # One forward asks for every layer of one arch: route it once
-        # (again when the copies change).
-        state = (arch, self.groups, self.num_copies)
-        if self._routes is None or self._routes[0] != state[0] or \
-                self._routes[1] is not state[1] or \
-                self._routes[2] != state[2]:
+        # One forward asks for every layer of one arch: route it once.
+        if self._routes is None or self._routes[0] != arch or \
+                self._routes[1] is not self.groups:
             routes = {}
             for name, models in self.groups.items():
-                group = parse_group_name(name)
-                key = key_name(partial_key(arch, group))
+                key = key_name(partial_key(arch, parse_group_name(name)))
                 if key in models:
                     routes.update(models[key].items())
-            self._routes = (*state, routes)
-        return self._routes[3].get(str(m))
+            self._routes = (arch, self.groups, routes)
+        return self._routes[2].get(str(m))
 
     def copy_sources(self) -> Iterator[Tuple[nn.Parameter, nn.Parameter]]:
         """(copied parameter, shared parameter it was copied or sliced
@@ -152,6 +149,7 @@ class SupernetExpansion(nn.Module):
                                for op in dict.fromkeys(ops)})
 
     def _add(self, group: Group, names: Sequence[str]) -> None:
+        self._routes = None  # the copies change
         if group_name(group) not in self.groups:
             self.groups[group_name(group)] = nn.ModuleDict()
         models = self.groups[group_name(group)]
