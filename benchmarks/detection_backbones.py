@@ -55,14 +55,13 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 from mmengine.config import Config
 
-from neas_mm.apis import detector_backbone_macs
+from neas_mm.apis import build_detector_backbone, detector_backbone_macs
 from neas_mm.datasets import prepare_digits_detection
 from neas_mm.evaluation.ground_truth_setup import log
-from neas_mm.models import NEASEnsembleBackbone
 from neas_mm.space import EnsembleArch
 from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import (last_logged, train_with_tool,
@@ -111,26 +110,21 @@ def arch_files(arch: str, out: Path) -> Dict[str, str]:
     return files
 
 
-def neck_channels(config: Path, arch: str, **backbone: Any) -> List[int]:
-    """The FPN ``in_channels`` of the NEAS detection ``config`` with
-    ``arch`` and the ``backbone`` settings changed (e.g. ``fuse='concat'``:
-    a level after the split has K times the channels)."""
-    cfg = Config.fromfile(str(config)).model.backbone
-    cfg.update(arch=arch, **backbone)
-    cfg.pop('type')
-    return list(NEASEnsembleBackbone(**cfg).out_channels)
-
-
-def neas_variant(base: Dict[str, Any], arch: str,
+def neas_variant(base: Dict[str, Any], options: Sequence[str] = (),
                  **backbone: Any) -> Dict[str, Any]:
-    """``base`` (the K=2 spec) detecting with other ``backbone``
-    settings, from the same pretrained weights."""
-    channels = neck_channels(base['det'], arch, **backbone)
-    options = [f'model.backbone.{key}={value}'.replace(' ', '')
-               for key, value in backbone.items()]
-    return dict(base, cls_from='neas_k2', det_options=[
-        *base['det_options'], *options,
-        f'model.neck.in_channels=[{",".join(map(str, channels))}]'])
+    """``base`` (the K=2 spec) detecting with other ``backbone`` settings
+    (the FPN's ``in_channels`` follow: e.g. ``fuse='concat'`` gives a level
+    after the split K times the channels) and other cfg-``options``, from
+    the same pretrained weights."""
+    det_options = [*base['det_options'], *(
+        f'model.backbone.{key}={value}'.replace(' ', '')
+        for key, value in backbone.items()), *options]
+    if backbone:
+        channels = build_detector_backbone(str(base['det']), base['arch'],
+                                           **backbone).out_channels
+        det_options.append(
+            f'model.neck.in_channels=[{",".join(map(str, channels))}]')
+    return dict(base, cls_from='neas_k2', det_options=det_options)
 
 
 def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
@@ -143,20 +137,17 @@ def backbone_specs(archs: Dict[str, str]) -> Dict[str, Dict[str, Any]]:
               cls_options=[k2_arch], det_options=[k2_arch])
     return dict(
         neas_k2=k2,
-        neas_k2_concat=neas_variant(k2, archs['neas_k2'], fuse='concat'),
+        neas_k2_concat=neas_variant(k2, fuse='concat'),
         # the stride-16 level from stage 3 instead of stage 2: after the
         # split of the digits ensembles (layer 7), so from the K paths
-        neas_k2_stage3=neas_variant(k2, archs['neas_k2'],
-                                    out_indices=(1, 3, 4)),
-        neas_k2_norm_eval=dict(
-            neas_variant(k2, archs['neas_k2'], norm_eval=True),
-            pretrained_only=True),
+        neas_k2_stage3=neas_variant(k2, out_indices=(1, 3, 4)),
+        neas_k2_norm_eval=dict(neas_variant(k2, norm_eval=True),
+                               pretrained_only=True),
         # fine-tuning: the pretrained backbone at a tenth of the detector's
         # learning rate
-        neas_k2_slow_backbone=dict(
-            k2, cls_from='neas_k2', pretrained_only=True, det_options=[
-                *k2['det_options'], 'optim_wrapper.paramwise_cfg.'
-                'custom_keys.backbone.lr_mult=0.1']),
+        neas_k2_slow_backbone=dict(neas_variant(k2, [
+            'optim_wrapper.paramwise_cfg.custom_keys.backbone.lr_mult=0.1']),
+            pretrained_only=True),
         # pretrained on the cluttered digits instead (same recipe and
         # number of steps)
         neas_k2_cluttered_pretrained=dict(

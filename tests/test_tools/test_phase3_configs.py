@@ -222,3 +222,30 @@ def test_search_config_has_the_paper_settings():
     assert (hook.interval, hook.num_drop) == (20, 20)
     # Probabilities, not raw feature maps: the paper's 1e-3 does not carry.
     assert hook.metric.beta == 'auto'
+
+
+def test_detector_backbone_follows_arch_and_overrides(tmp_path):
+    """build_detector_backbone (what the MACs and the FPN channels of the
+    detection benchmark come from) applies arch and setting overrides."""
+    from neas_mm.apis import build_detector_backbone, detector_backbone_macs
+    from neas_mm.space import EnsembleArch
+    config = str(CONFIGS / 'retinanet_neas_fpn_digits.py')
+    cfg = Config.fromfile(config)
+    backbone = build_detector_backbone(config)
+    assert list(backbone.out_channels) == cfg.model.neck.in_channels
+    # the digits ensemble splits at layer 7: only stage 4 is fused
+    assert build_detector_backbone(config, fuse='concat').out_channels == \
+        (24, 40, 160)
+    assert build_detector_backbone(
+        config, out_indices=(1, 3, 4)).out_channels == (24, 56, 80)
+    ensemble = EnsembleArch.parse(dict(
+        Config.fromfile(str(REPO / 'configs' / '_base_' / 'models' /
+                            'neas_digits_arch.py')).neas_digits_arch))
+    single = EnsembleArch(split=ensemble.split, shared=ensemble.shared,
+                          paths=ensemble.paths[:1],
+                          stage_depths=ensemble.stage_depths)
+    single.dump(str(tmp_path / 'k1.json'))
+    assert build_detector_backbone(config, str(tmp_path / 'k1.json')
+                                   ).arch.num_paths == 1
+    assert 0 < detector_backbone_macs(config, str(tmp_path / 'k1.json')) < \
+        detector_backbone_macs(config)
