@@ -49,8 +49,9 @@ from typing import Any, Dict, List
 
 import torch
 
-from neas_mm.evaluation import (SupernetScorer, mean_present,
-                                shrink_score_percentiles, survival_summary)
+from neas_mm.evaluation import (SupernetScorer, format_share, mean_present,
+                                shrink_score_percentiles, survival_line,
+                                survival_summary)
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
@@ -88,12 +89,8 @@ def shrunk_run(metric: str, seed: int, args: argparse.Namespace, setup,
                shrinks=[dict(epoch=r['epoch'], size_after=r['size_after'],
                              layer_sizes=r['layer_sizes'])
                         for r in history])
-    survival = run['survival']
-    log(f'  {metric} seed {seed}: space {model.space.size}, top quartile '
-        f'kept {survival["top_quartile_kept"]:.2f} (all '
-        f'{survival["all_kept"]:.2f}), combinations kept top '
-        f'{survival["top_quartile_combos_kept"]:.2f} / all '
-        f'{survival["all_combos_kept"]:.2f}')
+    log(f'  {metric} seed {seed}: space {model.space.size}, '
+        f'{survival_line(run["survival"])}')
     return run
 
 
@@ -128,10 +125,8 @@ def metric_row(metric: str, args: argparse.Namespace, setup,
     row['score_truth_tau'] = mean_present(row['score_truth_tau_per_seed'])
     row['shrinks'] = [r['shrinks'] for r in runs]
     row['scores'] = [r['scores'] for r in runs]
-    log(f'{metric}: top quartile kept {row["top_quartile_kept"]:.2f}, '
-        f'combinations kept top {row["top_quartile_combos_kept"]:.2f} / '
-        f'all {row["all_combos_kept"]:.2f}, removed '
-        f'{row["space_removed"]:.2f}, tau {row["kendall_tau"]:.3f}')
+    log(f'{metric}: {survival_line(row)}, tau '
+        f'{format_share(row["kendall_tau"], ".3f")}')
     return row
 
 
@@ -174,7 +169,9 @@ def plot(rows: Dict[str, Dict[str, Any]], out: Path) -> None:
                                     'tab:green'),
                                    (0.12, 'bottom_quartile_combos_kept',
                                     'tab:red')):
-            values = row[f'{key}_per_seed']
+            # None (no ensemble of the quartile splits) is not drawn.
+            values = [float('nan') if v is None else v
+                      for v in row[f'{key}_per_seed']]
             kept_ax.scatter([x + offset] * len(values), values, c=color,
                             label=key.split('_')[0] if x == 0 else None)
         taus = row['kendall_tau_per_seed']
@@ -185,7 +182,8 @@ def plot(rows: Dict[str, Dict[str, Any]], out: Path) -> None:
             c='k', capsize=4)
         for seed, per_shrink in enumerate(row['score_truth_tau_per_shrink']):
             score_ax.plot([x + 0.08 * (seed - 0.5)] * len(per_shrink),
-                          per_shrink, '.', c='tab:purple')
+                          [float('nan') if v is None else v
+                           for v in per_shrink], '.', c='tab:purple')
     removed = mean_present([r['space_removed'] for r in rows.values()
                      if r['space_removed']]) or 0
     kept_ax.axhline(1 - removed, ls='--', c='gray',

@@ -43,6 +43,23 @@ def mean_present(values: Sequence[Optional[float]]) -> Any:
     return statistics.mean(values) if values else None
 
 
+def format_share(value: Optional[float], spec: str = '.2f') -> str:
+    """``value`` formatted with ``spec``, or ``'n/a'`` for None (a summary
+    figure with nothing to average, e.g. the combinations kept of a
+    quartile whose ensembles all share every layer)."""
+    return 'n/a' if value is None else format(value, spec)
+
+
+def survival_line(summary: Dict[str, Any]) -> str:
+    """One progress line of a :func:`survival_summary` (or of a mean of
+    several), ``n/a`` where a figure is None."""
+    return (f'top quartile kept {format_share(summary["top_quartile_kept"])}'
+            f' (all {format_share(summary["all_kept"])}), combinations kept '
+            f'top {format_share(summary["top_quartile_combos_kept"])} / all '
+            f'{format_share(summary["all_combos_kept"])}, removed '
+            f'{format_share(summary["space_removed"])}')
+
+
 def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
                      truth: Sequence[float]) -> Dict[str, Any]:
     """What shrinking kept of ``archs``, ranked by their standalone accuracy
@@ -56,7 +73,10 @@ def survival_summary(space: SearchSpace, archs: Sequence[EnsembleArch],
         ``bottom_quartile_decisions_kept`` and ``all_decisions_kept`` (mean
         of :func:`decisions_kept`), ``top_quartile_combos_kept``,
         ``bottom_quartile_combos_kept`` and ``all_combos_kept`` (mean of
-        :func:`combos_kept` over the archs that split),
+        :func:`combos_kept` over the archs that split; None where no arch
+        of the group splits: an all-shared ensemble has no combination to
+        lose and is left out rather than counted as kept, because counting
+        it would credit every metric, random drops included, equally),
         ``surviving_mean_acc`` (mean truth of the contained archs; None if
         none is) against ``full_mean_acc``,
         and ``kept_weighted_mean_acc`` (truth weighted by decisions kept).

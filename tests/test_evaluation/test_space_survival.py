@@ -102,3 +102,27 @@ def test_combos_kept_ignores_shared_layers():
     assert combos_kept(sp, late) == 0.0
     # decisions_kept still credits its shared layers 1 and 2.
     assert decisions_kept(sp, late) == pytest.approx(2 / 3)
+
+
+
+def test_a_quartile_that_never_splits_reads_n_a():
+    """Issue 31: with few ensembles the top quartile can be one ensemble
+    that shares every layer; its combination figures are None (it has no
+    combination to lose, so it is not counted as kept) and the progress
+    line says n/a instead of failing to format None."""
+    from neas_mm.evaluation import format_share, survival_line
+    from neas_mm.space import EnsembleArch
+    sp, pool = space(), archs(3)
+    first = pool[0]
+    all_shared = EnsembleArch(
+        split=sp.num_layers,
+        shared=first.path_ops(0),
+        paths=((), ()), stage_depths=first.stage_depths)
+    pool.append(all_shared)
+    truth = [0.1, 0.2, 0.3, 0.9]  # the all-shared one is the best
+    summary = survival_summary(sp, pool, truth)
+    assert summary['top_quartile_combos_kept'] is None
+    assert summary['all_combos_kept'] is not None
+    line = survival_line(summary)
+    assert 'combinations kept top n/a' in line
+    assert format_share(None) == 'n/a' and format_share(0.5) == '0.50'
