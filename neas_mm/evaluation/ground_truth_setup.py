@@ -61,11 +61,10 @@ class GroundTruthSetup:
         return out
 
 
-def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
-           cache_file: Path, arch_seed: int = 0) -> GroundTruthSetup:
-    """Prepare the task if missing, load its splits, build the space and
-    FLOPs table of ``model_config`` and draw ``num_archs`` architectures
-    stratified over FLOPs with ``arch_seed``."""
+def load_task(data_root: Path) -> Tuple[Dict[str, Any], Dict[str, Split]]:
+    """Prepare the cluttered task under ``data_root`` if missing; its
+    preparation parameters and its train / search / val splits."""
+    data_root = Path(data_root)
     if not (data_root / MARKER).is_file():
         log(f'preparing {data_root} (tools/prepare_data.py --only '
             'cluttered)')
@@ -73,17 +72,49 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
     task = json.loads((data_root / MARKER).read_text())['params']
     splits = {s: load_image_split(str(data_root), s, DIGIT_CLASSES)
               for s in ('train', 'search', 'val')}
-    log(f'loaded {", ".join(f"{s} {len(v[0])}" for s, v in splits.items())}'
-        ' images')
-    widths = model_widths(model_config)
+    return task, splits
+
+
+def space_and_flops(widths: Dict[str, Any], input_size: Tuple[int, int]
+                    ) -> Tuple[SearchSpace, FlopsTable]:
+    """The full search space and the FLOPs table of a supernet config's
+    widths (:func:`model_widths`) at ``input_size``."""
     from neas_mm.models import NEASSupernet
     supernet = NEASSupernet(num_paths=widths['num_paths'],
                             stage_depths=widths['stage_depths'],
                             **widths['backbone'])
     space = supernet.default_space(widths['split_range'])
-    size: Tuple[int, int] = tuple(splits['train'][0].shape[-2:])
     table = FlopsTable.from_supernet(
-        supernet, input_size=size, num_classes=widths['head']['num_classes'])
+        supernet, input_size=input_size,
+        num_classes=widths['head']['num_classes'])
+    return space, table
+
+
+def build_trainer(data_root: Path, model_config: str,
+                  recipe: StandaloneRecipe,
+                  channels_last: bool = False) -> StandaloneTrainer:
+    """A standalone trainer of ``model_config``'s widths on the task under
+    ``data_root`` (what each truth-table worker builds)."""
+    _, splits = load_task(data_root)
+    widths = model_widths(model_config)
+    return StandaloneTrainer(widths['backbone'], widths['head'], recipe,
+                             splits['train'],
+                             dict(search=splits['search'],
+                                  val=splits['val']),
+                             channels_last=channels_last)
+
+
+def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
+           cache_file: Path, arch_seed: int = 0) -> GroundTruthSetup:
+    """Prepare the task if missing, load its splits, build the space and
+    FLOPs table of ``model_config`` and draw ``num_archs`` architectures
+    stratified over FLOPs with ``arch_seed``."""
+    task, splits = load_task(data_root)
+    log(f'loaded {", ".join(f"{s} {len(v[0])}" for s, v in splits.items())}'
+        ' images')
+    widths = model_widths(model_config)
+    size: Tuple[int, int] = tuple(splits['train'][0].shape[-2:])
+    space, table = space_and_flops(widths, size)
     archs = stratified_by_flops(space, table.macs, num_archs, seed=arch_seed)
     trainer = StandaloneTrainer(widths['backbone'], widths['head'],
                                 StandaloneRecipe(steps=steps),

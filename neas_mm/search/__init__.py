@@ -16,6 +16,9 @@ from .shrink_selection import select_drops
 from .shrink_stats import (EnsembleSample, LayerStatistics,
                            gather_layer_statistics, median_distance)
 from .stratified import stratified_by_flops
+from .truth_stats import (ceiling_tau, mean_reliability, noise_and_spread,
+                          resolvable_tau_difference, seed_tau,
+                          single_seed_reliability)
 
 __all__ = [
     'FlopsTable', 'count_macs', 'count_params', 'EnsembleSample',
@@ -27,5 +30,7 @@ __all__ = [
     'rank_agreement', 'rank_agreement_over_seeds', 'spearman_rho',
     'top_k_overlap', 'stratified_by_flops', 'distillation_loss',
     'teacher_loss', 'teacher_weights', 'combo_probabilities',
-    'next_operator_weights', 'operator_diversity', 'ensemble_diversity'
+    'next_operator_weights', 'operator_diversity', 'ensemble_diversity',
+    'ceiling_tau', 'mean_reliability', 'noise_and_spread',
+    'resolvable_tau_difference', 'seed_tau', 'single_seed_reliability'
 ]

@@ -1,0 +1,86 @@
+import functools
+
+import pytest
+
+from neas_mm.datasets import DIGIT_CLASSES
+from neas_mm.evaluation import (StandaloneRecipe, StandaloneTrainer,
+                                TruthTable, load_image_split)
+from neas_mm.evaluation.truth_builder import (TruthBuilder, candidate_archs,
+                                              spread_order, table_context)
+from neas_mm.space import EnsembleArch, SearchSpace
+from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
+
+RECIPE = StandaloneRecipe(steps=3, batch_size=16, lr=0.1, warmup_steps=1)
+HEAD = dict(in_channels=TINY_HEAD_CHANNELS, num_classes=10)
+
+
+def tiny_trainer(root):
+    """What a worker builds (module level: picklable for spawn)."""
+    split = load_image_split(str(root), 'train', DIGIT_CLASSES)
+    return StandaloneTrainer(TINY_WIDTHS, HEAD, RECIPE, split,
+                             dict(search=split, val=split),
+                             channels_last=True)
+
+
+def arch(op):
+    return EnsembleArch(split=1, shared=[op],
+                        paths=[['k3_e4', 'k5_e4', 'k3_e4', 'k5_e4'],
+                               ['k5_e4', 'k3_e4', 'k5_e4', 'k3_e4']],
+                        stage_depths=TINY_DEPTHS)
+
+
+def builder(tmp_path, root, workers, fuse=False):
+    table = TruthTable(tmp_path / 'table.jsonl',
+                       table_context(dict(kind='digits'), RECIPE,
+                                     dict(backbone=TINY_WIDTHS, head=HEAD),
+                                     fuse_seeds=fuse))
+    lines = []
+    return TruthBuilder(table, functools.partial(tiny_trainer, root),
+                        workers=workers, fuse_seeds=fuse,
+                        progress=lines.append), lines
+
+
+def test_fill_trains_only_what_is_missing(tmp_path, digits_cls_root):
+    build, lines = builder(tmp_path, digits_cls_root, workers=0)
+    archs = [arch('k3_e4'), arch('k5_e4')]
+    build.table.add(archs[0], 0, dict(acc=dict(val=0.5, search=0.4),
+                                      final_loss=1.0, train_seconds=1.0))
+    assert [(a.shared, s) for a, s in build.missing(archs, [0, 1])] == [
+        (('k3_e4', ), [1]), (('k5_e4', ), [0]), (('k5_e4', ), [1])]
+    assert build.fill(archs, [0, 1]) == 3
+    assert len(lines) == 3 and 'about' in lines[-1]
+    rows = TruthTable(tmp_path / 'table.jsonl').rows
+    assert sorted((r['arch_list'][1:3], r['seed']) for r in rows) == sorted(
+        [(a.to_arch_list()[1:3], s) for a in archs for s in (0, 1)])
+    assert rows[0]['val'] == 0.5  # the held row was kept, not retrained
+    assert build.fill(archs, [0, 1]) == 0
+
+
+def test_workers_and_fused_seeds_write_every_row(tmp_path, digits_cls_root):
+    build, lines = builder(tmp_path, digits_cls_root, workers=2, fuse=True)
+    archs = [arch('k3_e4'), arch('k5_e4')]
+    assert build.fill(archs, [0, 1]) == 4
+    assert len(lines) == 2  # one job per architecture
+    table = TruthTable(tmp_path / 'table.jsonl')
+    assert table.context['trainer'] == dict(channels_last=True,
+                                            fuse_seeds=True)
+    assert all(0 <= r['val'] <= 1 for r in table.rows)
+    assert len(table.matrix(2)) == 2
+
+
+def test_candidates_cover_the_flops_range_in_every_prefix():
+    assert spread_order(8) == [0, 4, 2, 6, 1, 5, 3, 7]
+    space = SearchSpace(num_paths=2, stage_depths=(2, 2), split_range=(1, 4),
+                        ops=('k3_e4', 'k5_e4', 'k7_e4', 'skip'))
+
+    def cost(a):
+        return sum(int(op[1]) if op != 'skip' else 0
+                   for p in range(a.num_paths) for op in a.path_ops(p))
+    archs = candidate_archs(space, cost, 20, batch=8)
+    assert len({str(a.to_arch_list()) for a in archs}) == 20
+    first = [cost(a) for a in archs[:2]]  # the batch's lowest and middle
+    every = sorted(cost(a) for a in archs[:8])
+    assert first[0] == every[0] and first[1] > every[0]
+    assert candidate_archs(space, cost, 20, batch=8) == archs
+    with pytest.raises(ValueError):
+        TruthBuilder(None, None, workers=-1)
