@@ -8,7 +8,10 @@ reused when done, logs in its work dir).
 The same FLOPs-stratified ensembles as ``task_spread.py`` are then scored
 with the supernet's weights (BN recalibrated per ensemble on a fixed train
 subset, top-1 on the ``search`` split) and compared with their standalone
-``val`` accuracy (mean over seeds, from the shared cache; trained only where
+``val`` accuracy (mean over seeds, from the truth table
+``neas_mm/evaluation/truth_tables/cluttered_k2.jsonl``: every architecture
+it holds with ``--seeds`` seeds; ``--truth train``: the short recipe of
+``--steps``, from the shared cache; trained only where
 missing). Prints one JSON object:
 
 * ``kendall_tau``, ``spearman_rho`` (+ ``_ci95``, bootstrap over
@@ -16,6 +19,11 @@ missing). Prints one JSON object:
   ``supernet_mean_acc`` of the first row (by default the diversity metric
   with entangled operators, the configs' default), each the mean over
   supernet seeds;
+* ``resolvable_tau_difference`` (the smallest difference from another
+  method's tau on these ensembles that a 5 % test resolves, from the
+  bootstrap over ensembles), ``truth_version``, ``truth_reliability``
+  (of the seed mean), ``single_seed_reliability`` and ``ceiling_tau`` (a
+  perfect proxy's expected tau against the seed mean);
 * ``noise_ceiling_tau``: Kendall tau between two standalone seeds (what a
   perfect proxy could reach against noisy ground truth), with ``_ci95``;
   ``single_run_tau``: one standalone seed against the mean of the others
@@ -57,14 +65,15 @@ from neas_mm.evaluation import SupernetScorer
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
-                            rank_agreement_over_seeds, stratified_by_flops)
+                            rank_agreement_over_seeds,
+                            resolvable_tau_difference, stratified_by_flops)
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 from bench_common.ennas_runs import (draw_diversity, equal_time_images,
                                      teacher_stats)
 from bench_common.senas_runs import (expansion_stats, plot_senas,
                                      senas_summary)
-from bench_common.truth import standalone_truth
+from bench_common.truth import add_truth_options, standalone_truth
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
                                         load_supernet, train_seconds,
                                         train_supernet, wall_seconds)
@@ -179,7 +188,9 @@ def ranking_row(name: str, runs: List[Dict[str, Any]], metric: str,
     row = dict(name=name, metric=METRICS[metric], operators=operators,
                **rank_agreement_over_seeds(scorings, truth),
                supernet_mean_acc=statistics.mean(
-                   statistics.mean(s) for s in scorings))
+                   statistics.mean(s) for s in scorings),
+               resolvable_tau_difference=statistics.mean(
+                   resolvable_tau_difference(s, truth) for s in scorings))
     for key in runs[0]:
         if key != 'scores':  # None where a run lacks it
             row[key] = [r.get(key) for r in runs]
@@ -352,10 +363,7 @@ def main() -> None:
         '3,000 training images, row diversity with entangled operators and '
         'its EnNAS rows, 1 supernet seed',
         REPO / 'data' / 'cluttered_digits')
-    parser.add_argument('--archs', type=int, default=16)
-    parser.add_argument('--seeds', type=int, default=2)
-    parser.add_argument('--steps', type=int, default=600,
-                        help='standalone training steps per ensemble')
+    add_truth_options(parser)
     parser.add_argument('--epochs', type=int, default=4,
                         help='supernet epochs (188 steps each)')
     parser.add_argument('--rows', nargs='+', choices=sorted(METRICS),
@@ -407,7 +415,8 @@ def main() -> None:
         args.senas_metrics = args.senas_metrics[:1]
         args.senas_archs = 4
     torch.set_num_threads(args.threads)
-    setup, standalone, truth, calib = standalone_truth(args, CONFIG)
+    setup, standalone, truth, calib, truth_stats = standalone_truth(
+        args, CONFIG)
 
     rows = []
     tag = 'quick' if args.quick else 'full'
@@ -458,14 +467,16 @@ def main() -> None:
         **{k: head[k] for k in ('kendall_tau', 'kendall_tau_ci95',
                                 'spearman_rho', 'spearman_rho_ci95',
                                 'top_k_overlap', 'top_k',
-                                'supernet_mean_acc')},
-        **ceiling, standalone_mean_acc=statistics.mean(truth),
+                                'supernet_mean_acc',
+                                'resolvable_tau_difference')},
+        **ceiling, **truth_stats, standalone_mean_acc=statistics.mean(truth),
         rows=[{k: v for k, v in r.items() if k != 'scores'} for r in rows],
         archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),
                     val=s, scores={r['name']: [sc[i] for sc in r['scores']]
                                    for r in rows})
                for i, (a, s) in enumerate(zip(setup.archs, seeds))],
-        settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
+        settings=dict(archs=len(setup.archs), seeds=args.seeds,
+                      truth=args.truth, steps=args.steps,
                       supernet_seeds=args.supernet_seeds,
                       supernet_epochs=args.epochs, calib=args.calib,
                       task=setup.task, train_images=args.train_images),

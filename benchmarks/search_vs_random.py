@@ -12,14 +12,17 @@ of evaluated candidates) and FLOPs window, scoring candidates on the
 defaults: split mutation to any point, parents the all-time top-k),
 ``random``, ``evolution_step`` (the split moves one layer at a time) and
 ``evolution_population`` (parents the top-k of the last generation only).
-Each search's best ensemble is then trained standalone
-(the ranking benchmarks' recipe and cache) and scored on ``val``. Prints
-one JSON object:
+Each search's best ensemble is then trained standalone with the truth
+table's recipe and seeds (read from the table, or trained and appended to
+it; ``--truth train``: the short recipe of ``--steps``, cached) and scored
+on ``val``. Prints one JSON object:
 
 * ``evolution_mean``, ``evolution_se``, ``random_mean``, ``random_se``: mean
   and standard error over search seeds of the winners' standalone val
   accuracy (each the mean over ``--standalone-seeds``); ``difference`` and
   ``difference_se``; ``seeds`` (search seeds per mode);
+* ``truth_version``, ``truth_reliability``, ``single_seed_reliability``,
+  ``ceiling_tau`` (of the whole table);
 * ``variants``: per evolution variant (``--variant-searches`` seeds) its
   ``mean``, ``se`` and ``difference`` (minus plain ``evolution``) with
   ``difference_se``;
@@ -54,6 +57,7 @@ from bench_common.args import benchmark_parser
 from bench_common.cluttered_supernets import CONFIG, shrinking_supernet
 from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import REPO
+from bench_common.truth import TABLE, table_truth_info
 
 SEARCH_CONFIG = REPO / 'configs' / 'neas' / 'neas_search_k2_cluttered.py'
 # Search kinds: the loop options each sets over the search config.
@@ -146,9 +150,17 @@ def main() -> None:
                         help='FLOPs window upper end, M multiply-adds')
     parser.add_argument('--search-images', type=int, default=1000,
                         help='search-split images scoring each candidate')
+    parser.add_argument('--truth', choices=('table', 'train'),
+                        default='table',
+                        help="train each winner with the truth table's "
+                        'recipe and seeds (rows appended to --table), or '
+                        'with --steps (cached in --out-dir)')
+    parser.add_argument('--table', type=Path, default=TABLE,
+                        help='the truth table (benchmarks/truth_table.py)')
     parser.add_argument('--steps', type=int, default=600,
-                        help='standalone training steps per winner')
-    parser.add_argument('--standalone-seeds', type=int, default=2)
+                        help='standalone training steps per winner '
+                        '(--truth train)')
+    parser.add_argument('--standalone-seeds', type=int, default=3)
     parser.add_argument('--variant-searches', type=int, default=None,
                         help='search seeds per evolution variant (default: '
                         '--searches)')
@@ -161,11 +173,14 @@ def main() -> None:
     if args.quick:
         args.searches, args.population, args.generations = 2, 8, 3
         args.search_images, args.steps, args.standalone_seeds = 500, 200, 1
+        args.truth = 'train'  # the table's recipe takes minutes a winner
     torch.set_num_threads(args.threads)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     tag = 'quick' if args.quick else 'full'
+    table = args.table if args.truth == 'table' else None
     setup = set_up(args.data_root, str(CONFIG), 4, args.steps,
-                   args.out_dir / 'standalone_cache.jsonl')
+                   args.out_dir / 'standalone_cache.jsonl', table_file=table,
+                   table_seeds=args.standalone_seeds)
     checkpoint = shrinking_supernet(args.out_dir, args.data_root,
                                     'diversity', 0, args.quick)
     runs: Dict[str, List[dict]] = {}
@@ -198,6 +213,7 @@ def main() -> None:
         difference_se=math.hypot(stats['evolution'][1],
                                  stats['random'][1]),
         seeds=args.searches,
+        **table_truth_info(args, setup, args.standalone_seeds),
         variants={kind: dict(mean=stats[kind][0], se=stats[kind][1],
                              difference=stats[kind][0] -
                              stats['evolution'][0],

@@ -7,9 +7,10 @@ is trained through ``tools/train.py`` once per supernet seed (one Runner
 each, resumable, reused when done): shrinks after epochs 1..3 score
 ensembles on the ``search`` split and take the space from 216 to 100
 combinations; the last epoch trains the shrunk space. Each final space is
-compared with the FLOPs-stratified ensembles of ``ranking.py``, whose
-standalone ``val`` accuracy (mean over seeds) comes from the shared cache
-(trained only where missing). Prints one JSON object:
+compared with the ensembles of ``ranking.py``, whose standalone ``val``
+accuracy (mean over seeds) comes from the truth table (``--truth train``:
+the short recipe, from the shared cache, trained only where missing); the
+JSON carries ``truth_version``, ``truth_reliability`` and ``ceiling_tau``. Prints one JSON object:
 
 * ``metrics``: per metric, each a mean over supernet seeds with the
   per-seed values beside (``*_per_seed``):
@@ -56,7 +57,7 @@ from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import kendall_tau, rank_agreement_over_seeds
 from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
-from bench_common.truth import standalone_truth
+from bench_common.truth import add_truth_options, standalone_truth
 from bench_common.cluttered_supernets import (CONFIG, FULL_EPOCHS, METRICS,
                                               QUICK, shrinking_supernet)
 from bench_common.supernet_runs import REPO, load_supernet
@@ -208,11 +209,7 @@ def main() -> None:
         'epochs on '
         '3,000 train images with one shrink (216 -> 100), 1 supernet seed',
         REPO / 'data' / 'cluttered_digits')
-    parser.add_argument('--archs', type=int, default=16)
-    parser.add_argument('--seeds', type=int, default=3,
-                        help='standalone seeds per ensemble')
-    parser.add_argument('--steps', type=int, default=600,
-                        help='standalone training steps per ensemble')
+    add_truth_options(parser)
     parser.add_argument('--metrics', nargs='+', choices=list(METRICS),
                         default=list(METRICS), help='shrink metrics')
     parser.add_argument('--supernet-seeds', type=int, default=2,
@@ -223,7 +220,8 @@ def main() -> None:
         args.archs, args.steps, args.seeds = 6, 200, 2
         args.supernet_seeds = 1
     torch.set_num_threads(args.threads)
-    setup, standalone, truth, calib = standalone_truth(args, CONFIG)
+    setup, standalone, truth, calib, truth_stats = standalone_truth(
+        args, CONFIG)
 
     tag = 'quick' if args.quick else 'full'
     rows = {m: metric_row(m, args, setup, calib, truth)
@@ -233,14 +231,15 @@ def main() -> None:
     result = json.dumps(dict(
         metrics={m: {k: v for k, v in r.items() if k != 'scores'}
                  for m, r in rows.items()},
-        vs_random=against_random(rows),
+        vs_random=against_random(rows), **truth_stats,
         archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),
                     val=[r['acc']['val'] for r in results],
                     scores={m: [s[i] for s in r['scores']]
                             for m, r in rows.items()})
                for i, (a, results) in enumerate(zip(setup.archs,
                                                     standalone))],
-        settings=dict(archs=args.archs, seeds=args.seeds, steps=args.steps,
+        settings=dict(archs=len(setup.archs), seeds=args.seeds,
+                      truth=args.truth, steps=args.steps,
                       supernet_seeds=args.supernet_seeds,
                       supernet_epochs=(QUICK['epochs'] if args.quick
                                        else FULL_EPOCHS),

@@ -29,7 +29,6 @@ architectures), ``--upto 48`` (fill to 48), ``--arch "[...]"``, ``--report``;
 ``--quick`` builds a tiny table (30 steps, 4 archs x 2 seeds) in the
 out-dir through the same code path.
 """
-import argparse
 import dataclasses
 import json
 import statistics

@@ -1,5 +1,6 @@
 """The standalone ground truth and BN-calibration images the ranking-style
-benchmarks share."""
+benchmarks share: read from the repository's truth table (default) or
+trained on demand with a short recipe (``--truth train``)."""
 import argparse
 import statistics
 from pathlib import Path
@@ -8,6 +9,11 @@ from typing import Any, Dict, List, NamedTuple
 import torch
 
 from neas_mm.evaluation.ground_truth_setup import GroundTruthSetup, set_up
+from neas_mm.evaluation.truth_table import TABLE_DIR
+from neas_mm.search import (ceiling_tau, mean_reliability,
+                            single_seed_reliability)
+
+TABLE = TABLE_DIR / 'cluttered_k2.jsonl'
 
 
 class Truth(NamedTuple):
@@ -16,19 +22,80 @@ class Truth(NamedTuple):
     standalone: List[List[Dict[str, Any]]]  # per arch, per seed
     truth: List[float]  # per arch, mean val accuracy over seeds
     calib: torch.Tensor  # train images for BN recalibration
+    info: Dict[str, Any]  # truth_version, truth_reliability, ceiling_tau
+
+
+def add_truth_options(parser: argparse.ArgumentParser) -> None:
+    """``--truth``, ``--table``, ``--archs`` (default: every table
+    architecture, 16 with ``--truth train``), ``--seeds`` and ``--steps``
+    (``--truth train`` only)."""
+    parser.add_argument('--truth', choices=('table', 'train'),
+                        default='table',
+                        help='read the standalone truth from --table, or '
+                        'train it on demand for --steps (cached in '
+                        '--out-dir)')
+    parser.add_argument('--table', type=Path, default=TABLE,
+                        help='the truth table (benchmarks/truth_table.py)')
+    parser.add_argument('--archs', type=int, default=None,
+                        help='ensembles ranked (default: every table '
+                        'architecture holding --seeds seeds; 16 with '
+                        '--truth train)')
+    parser.add_argument('--seeds', type=int, default=3,
+                        help='standalone seeds per ensemble')
+    parser.add_argument('--steps', type=int, default=600,
+                        help='standalone steps per ensemble (--truth train)')
+
+
+def reliability_info(version: str, seeds: List[List[float]]
+                     ) -> Dict[str, Any]:
+    """How far a truth of per-architecture, per-seed accuracies can be
+    trusted: ``truth_version``, ``truth_seeds``, ``truth_archs``,
+    ``single_seed_reliability``, ``truth_reliability`` (of the seed mean,
+    Spearman-Brown) and ``ceiling_tau`` (a perfect proxy's expected tau
+    against the seed mean); None where fewer than 2 seeds or 3
+    architectures leave them undefined."""
+    num_seeds = len(seeds[0]) if seeds else 0
+    info: Dict[str, Any] = dict(truth_version=version, truth_seeds=num_seeds,
+                                truth_archs=len(seeds),
+                                single_seed_reliability=None,
+                                truth_reliability=None, ceiling_tau=None)
+    if num_seeds > 1 and len(seeds) >= 3:
+        single = single_seed_reliability(seeds)
+        info.update(single_seed_reliability=single,
+                    truth_reliability=mean_reliability(single, num_seeds),
+                    ceiling_tau=ceiling_tau(seeds))
+    return info
+
+
+def table_truth_info(args: argparse.Namespace, setup: GroundTruthSetup,
+                     seeds: int) -> Dict[str, Any]:
+    """:func:`reliability_info` of the whole table's architectures holding
+    ``seeds`` seeds (``--truth table``), or just the version
+    ``train-<steps>``."""
+    if args.truth != 'table':
+        return reliability_info(f'train-{args.steps}', [])
+    table = setup.truth.table
+    return reliability_info(table.version,
+                            list(table.matrix(seeds).values()))
 
 
 def standalone_truth(args: argparse.Namespace, config: Path) -> Truth:
-    """Set up the task of ``args.data_root``, train (or read from the
-    shared cache) ``args.archs`` ensembles x ``args.seeds`` seeds for
-    ``args.steps`` steps, and draw ``args.calib`` calibration images."""
+    """Set up the task of ``args.data_root``, read (``--truth table``) or
+    train (``--truth train``, cached) ``args.archs`` ensembles x
+    ``args.seeds`` seeds, and draw ``args.calib`` calibration images."""
     args.out_dir.mkdir(parents=True, exist_ok=True)
+    table = args.table if args.truth == 'table' else None
+    if args.archs is None:
+        args.archs = 0 if table else 16
     setup = set_up(args.data_root, str(config), args.archs, args.steps,
-                   args.out_dir / 'standalone_cache.jsonl')
+                   args.out_dir / 'standalone_cache.jsonl',
+                   table_file=table, table_seeds=args.seeds)
     standalone = setup.standalone(args.seeds)
-    truth = [statistics.mean(r['acc']['val'] for r in results)
-             for results in standalone]
+    seeds = [[r['acc']['val'] for r in results] for results in standalone]
+    truth = [statistics.mean(s) for s in seeds]
     train_images = setup.splits['train'][0]
     order = torch.randperm(len(train_images),
                            generator=torch.Generator().manual_seed(0))
-    return Truth(setup, standalone, truth, train_images[order[:args.calib]])
+    version = setup.truth.table.version if table else f'train-{args.steps}'
+    return Truth(setup, standalone, truth, train_images[order[:args.calib]],
+                 reliability_info(version, seeds))

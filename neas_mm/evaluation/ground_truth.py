@@ -1,10 +1,11 @@
 """Standalone accuracies of architectures, each computed once."""
 import dataclasses
-from typing import Any, Callable, Dict, Mapping, Optional
+from typing import Any, Callable, Dict, List, Mapping, Optional
 
 from neas_mm.space import EnsembleArch
 from .result_cache import ResultCache, cache_key
 from .standalone_trainer import StandaloneTrainer
+from .truth_table import TruthTable
 
 
 class GroundTruth:
@@ -50,3 +51,44 @@ class GroundTruth:
                 self.progress(f'trained {arch.to_arch_list()} seed {seed}: '
                               f'{accs} ({result["train_seconds"]:.0f} s)')
         return result
+
+
+class TableGroundTruth:
+    """The :class:`GroundTruth` interface over a :class:`TruthTable`: a
+    row read from the table, or trained with the table's recipe (and
+    appended) when the table lacks it.
+
+    Args:
+        table: The table (its context's recipe is what ``trainer`` runs).
+        trainer: Trains a missing (architecture, seed).
+        progress: Called with a line of text after each new training.
+    """
+
+    def __init__(self, table: TruthTable, trainer: StandaloneTrainer,
+                 progress: Optional[Callable[[str], None]] = None) -> None:
+        if table.context['recipe'] != dataclasses.asdict(trainer.recipe):
+            raise ValueError(f'the trainer runs {trainer.recipe}, the table '
+                             f'{table.file} holds '
+                             f'{table.context["recipe"]}')
+        self.table = table
+        self.trainer = trainer
+        self.progress = progress
+        self.trained = 0
+
+    def _train(self, arch: EnsembleArch, seeds: List[int]) -> List[Dict]:
+        results = [self.trainer.run(arch, s) for s in seeds]
+        self.trained += len(seeds)
+        if self.progress is not None:
+            self.progress(f'trained {arch.to_arch_list()} seeds {seeds} '
+                          f'with the table recipe: val '
+                          f'{[round(r["acc"]["val"], 3) for r in results]}')
+        return results
+
+    def get(self, arch: EnsembleArch, seed: int) -> Dict[str, Any]:
+        """The result of ``arch`` with ``seed`` in the shape of
+        :meth:`StandaloneTrainer.run` (``acc`` holds ``val`` and
+        ``search``)."""
+        row = self.table.lookup(arch, [seed], train=self._train)[0]
+        return dict(acc=dict(val=row['val'], search=row['search']),
+                    final_loss=row['final_loss'],
+                    train_seconds=row['seconds'])

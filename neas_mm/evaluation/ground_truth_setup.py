@@ -5,7 +5,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from mmengine.config import Config
 
@@ -13,10 +13,11 @@ from neas_mm.datasets import DIGIT_CLASSES, prepare_cluttered_digits
 from neas_mm.datasets.prepared_folder import MARKER
 from neas_mm.search import FlopsTable, stratified_by_flops
 from neas_mm.space import EnsembleArch, SearchSpace
-from .ground_truth import GroundTruth
+from .ground_truth import GroundTruth, TableGroundTruth
 from .image_tensors import load_image_split
 from .result_cache import ResultCache
 from .standalone_trainer import Split, StandaloneRecipe, StandaloneTrainer
+from .truth_table import MissingTruthError, TruthTable
 
 
 def log(text: str) -> None:
@@ -47,7 +48,7 @@ class GroundTruthSetup:
     space: SearchSpace
     table: FlopsTable
     archs: List[EnsembleArch]
-    truth: GroundTruth
+    truth: Any  # GroundTruth or TableGroundTruth
 
     def standalone(self, seeds: int) -> List[List[Dict[str, Any]]]:
         """Per architecture, its results for seeds 0..seeds-1 (trained
@@ -105,22 +106,51 @@ def build_trainer(data_root: Path, model_config: str,
 
 
 def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
-           cache_file: Path, arch_seed: int = 0) -> GroundTruthSetup:
+           cache_file: Path, arch_seed: int = 0,
+           table_file: Optional[Path] = None,
+           table_seeds: int = 3) -> GroundTruthSetup:
     """Prepare the task if missing, load its splits, build the space and
-    FLOPs table of ``model_config`` and draw ``num_archs`` architectures
-    stratified over FLOPs with ``arch_seed``."""
+    FLOPs table of ``model_config`` and take the architectures and their
+    ground truth:
+
+    * with ``table_file``, from the truth table: its first ``num_archs``
+      architectures (0: all) that hold seeds ``0..table_seeds-1``; a
+      missing row is trained with the table's recipe and appended;
+    * without, ``num_archs`` architectures stratified over FLOPs with
+      ``arch_seed``, trained ``steps`` steps on demand, cached in
+      ``cache_file``.
+    """
     task, splits = load_task(data_root)
     log(f'loaded {", ".join(f"{s} {len(v[0])}" for s, v in splits.items())}'
         ' images')
     widths = model_widths(model_config)
     size: Tuple[int, int] = tuple(splits['train'][0].shape[-2:])
     space, table = space_and_flops(widths, size)
-    archs = stratified_by_flops(space, table.macs, num_archs, seed=arch_seed)
-    trainer = StandaloneTrainer(widths['backbone'], widths['head'],
-                                StandaloneRecipe(steps=steps),
-                                splits['train'],
-                                dict(search=splits['search'],
-                                     val=splits['val']))
-    truth = GroundTruth(trainer, ResultCache(str(cache_file)), task,
-                        progress=log)
+    evals = dict(search=splits['search'], val=splits['val'])
+    if table_file is not None:
+        from .truth_builder import TABLE_RECIPE, table_context
+        truth_table = TruthTable(table_file,
+                                 table_context(task, TABLE_RECIPE, widths))
+        held = list(truth_table.matrix(table_seeds))
+        if len(held) < max(3, num_archs):
+            raise MissingTruthError(
+                f'{truth_table.file} holds {len(held)} architectures with '
+                f'seeds 0..{table_seeds - 1}, need {max(3, num_archs)}: '
+                'extend it with `python benchmarks/truth_table.py --upto '
+                f'{max(3, num_archs)}` or ask for fewer')
+        archs = [EnsembleArch.from_arch_list(
+            list(a), stage_depths=widths['stage_depths'])
+            for a in held[:num_archs or None]]
+        trainer = StandaloneTrainer(widths['backbone'], widths['head'],
+                                    TABLE_RECIPE, splits['train'], evals,
+                                    channels_last=True)
+        truth: Any = TableGroundTruth(truth_table, trainer, progress=log)
+    else:
+        archs = stratified_by_flops(space, table.macs, num_archs,
+                                    seed=arch_seed)
+        trainer = StandaloneTrainer(widths['backbone'], widths['head'],
+                                    StandaloneRecipe(steps=steps),
+                                    splits['train'], evals)
+        truth = GroundTruth(trainer, ResultCache(str(cache_file)), task,
+                            progress=log)
     return GroundTruthSetup(task, splits, widths, space, table, archs, truth)

@@ -84,3 +84,24 @@ def test_candidates_cover_the_flops_range_in_every_prefix():
     assert candidate_archs(space, cost, 20, batch=8) == archs
     with pytest.raises(ValueError):
         TruthBuilder(None, None, workers=-1)
+
+
+def test_table_ground_truth_reads_rows_and_trains_the_missing(
+        tmp_path, digits_cls_root):
+    from neas_mm.evaluation.ground_truth import TableGroundTruth
+    build, _ = builder(tmp_path, digits_cls_root, workers=0)
+    held = dict(acc=dict(val=0.5, search=0.4), final_loss=1.0,
+                train_seconds=1.0)
+    build.table.add(arch('k3_e4'), 0, held)
+    lines = []
+    truth = TableGroundTruth(build.table, tiny_trainer(digits_cls_root),
+                             progress=lines.append)
+    assert truth.get(arch('k3_e4'), 0) == held
+    fresh = truth.get(arch('k5_e4'), 1)  # trained with the table's recipe
+    assert truth.trained == 1 and 'seeds [1]' in lines[0]
+    assert TruthTable(build.table.file).get(arch('k5_e4'), 1)['val'] == \
+        fresh['acc']['val']
+    other = tiny_trainer(digits_cls_root)
+    other.recipe = StandaloneRecipe(steps=4)
+    with pytest.raises(ValueError, match='the trainer runs'):
+        TableGroundTruth(build.table, other)
