@@ -20,8 +20,9 @@ from pathlib import Path
 
 from mmengine.runner import Runner
 
-from neas_mm.apis import add_runner_args, load_runner_config
-from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
+from neas_mm.apis import (CheckpointError, ConfigKeyError, add_runner_args,
+                          check_fits, load_runner_config, read_checkpoint)
+from neas_mm.compat import trusted_checkpoints
 from neas_mm.models import unpack_extra_state
 
 
@@ -38,37 +39,36 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def check_supernet_checkpoint(path: Path) -> None:
-    """Fail early, naming the problem, unless ``path`` is a NEAS supernet
-    checkpoint (it must hold the search space in the model state)."""
-    if not path.is_file():
-        raise FileNotFoundError(f'supernet checkpoint {path} does not exist')
-    # The user names their own supernet run's checkpoint: full unpickling
-    # of that one file.
-    with trusted_checkpoints(str(path)):
-        checkpoint = load_local_checkpoint(str(path), map_location='cpu')
-    state = checkpoint.get('state_dict', checkpoint) \
-        if isinstance(checkpoint, dict) else None
-    extra = state.get('_extra_state') if isinstance(state, dict) else None
+def supernet_checkpoint(path: Path) -> dict:
+    """The checkpoint at ``path`` if it is a NEAS supernet's (its model
+    state holds the search space); a :class:`CheckpointError` otherwise."""
+    checkpoint = read_checkpoint(path)
+    state = checkpoint.get('state_dict', checkpoint)
     try:
-        extra = unpack_extra_state(extra)
+        extra = unpack_extra_state(state.get('_extra_state'))
     except (TypeError, ValueError, UnicodeDecodeError):
         extra = None
     if not isinstance(extra, dict) or 'space' not in extra:
-        raise ValueError(f'{path} is not a NEAS supernet checkpoint: its '
-                         'model state holds no search space (expected a '
-                         'checkpoint of NEASSupernetClassifier written by '
-                         'tools/train.py)')
+        raise CheckpointError(
+            f'{path} is not a NEAS supernet checkpoint: its model state '
+            'holds no search space (a retrained or detection checkpoint?); '
+            'pass a checkpoint of `python tools/train.py '
+            'configs/neas/neas_supernet_<...>.py`')
+    return checkpoint
 
 
 def main() -> None:
     args = parse_args()
-    cfg = load_runner_config(args)
-    checkpoint = Path(args.checkpoint).resolve()
-    check_supernet_checkpoint(checkpoint)
-    cfg.load_from, cfg.resume = str(checkpoint), False
-    cfg.train_cfg.resume = args.resume
-    runner = Runner.from_cfg(cfg)
+    try:
+        cfg = load_runner_config(args)
+        checkpoint = Path(args.checkpoint).resolve()
+        state = supernet_checkpoint(checkpoint)
+        cfg.load_from, cfg.resume = str(checkpoint), False
+        cfg.train_cfg.resume = args.resume
+        runner = Runner.from_cfg(cfg)
+        check_fits(checkpoint, state, runner.model, args.config)
+    except (CheckpointError, ConfigKeyError) as err:
+        raise SystemExit(f'tools/search.py: error: {err}')
     with trusted_checkpoints(str(checkpoint)):
         runner.train()
 

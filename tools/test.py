@@ -12,7 +12,8 @@ from pathlib import Path
 
 from mmengine.runner import Runner
 
-from neas_mm.apis import add_runner_args, load_runner_config
+from neas_mm.apis import (CheckpointError, ConfigKeyError, add_runner_args,
+                          check_fits, load_runner_config, read_checkpoint)
 from neas_mm.compat import trusted_checkpoints
 
 
@@ -30,12 +31,15 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    cfg = load_runner_config(args)
-    checkpoint = Path(args.checkpoint).resolve()
-    if not checkpoint.is_file():
-        raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
-    cfg.load_from, cfg.resume = str(checkpoint), False
-    runner = Runner.from_cfg(cfg)
+    try:
+        cfg = load_runner_config(args)
+        checkpoint = Path(args.checkpoint).resolve()
+        state = read_checkpoint(checkpoint)
+        cfg.load_from, cfg.resume = str(checkpoint), False
+        runner = Runner.from_cfg(cfg)
+        check_fits(checkpoint, state, runner.model, args.config)
+    except (CheckpointError, ConfigKeyError) as err:
+        raise SystemExit(f'tools/test.py: error: {err}')
     # The user names a checkpoint of their own run: full unpickling.
     with trusted_checkpoints(str(checkpoint)):
         metrics = runner.test()

@@ -8,11 +8,13 @@ Examples::
     torchrun --nproc_per_node=8 tools/train.py CONFIG --launcher pytorch
 """
 import argparse
+from pathlib import Path
 
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from neas_mm.apis import add_runner_args, load_runner_config
+from neas_mm.apis import (CheckpointError, ConfigKeyError, add_runner_args,
+                          load_runner_config, read_checkpoint)
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,7 +48,12 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(load_runner_config(args), args)
+    try:
+        cfg = merge_args(load_runner_config(args), args)
+        if args.resume not in (None, 'auto'):
+            read_checkpoint(Path(args.resume).resolve())
+    except (CheckpointError, ConfigKeyError) as err:
+        raise SystemExit(f'tools/train.py: error: {err}')
     runner = Runner.from_cfg(cfg)
     runner.train()
 

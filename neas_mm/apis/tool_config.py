@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mmengine.config import Config, DictAction
 
+from .cfg_options_check import check_cfg_options
 from .cpu_distributed import prepare_cpu_distributed
 
 #: Default parent of work dirs: ``work_dirs/`` beside ``tools/`` in the repo.
@@ -32,6 +33,7 @@ def load_runner_config(args: argparse.Namespace) -> Config:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
     prepare_cpu_distributed(cfg)

@@ -271,27 +271,61 @@ def test_bn_recalibration_changes_then_restores_statistics():
     assert net.training and net.path_bn_stats is None
 
 
-def search_tool(monkeypatch, *args):
-    """tools/search.py's main in this process, as its command line."""
+def search_tool(monkeypatch, tmp_path, *args):
+    """tools/search.py's main in this process, as its command line; the
+    one-line error it exits with (None if it ran)."""
     tool = REPO / 'tools' / 'search.py'
     monkeypatch.setattr(sys, 'argv', [
         str(tool), str(REPO / 'configs' / 'neas' / 'neas_search_k2_digits.py'),
-        *args])
-    runpy.run_path(str(tool), run_name='__main__')
+        *args, '--work-dir', str(tmp_path / 'work')])
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_path(str(tool), run_name='__main__')
+    message = str(exit_info.value.code)
+    assert '\n' not in message and message.startswith(
+        'tools/search.py: error: ')
+    return message
 
 
 def test_tool_refuses_a_missing_checkpoint(tmp_path, monkeypatch):
-    with pytest.raises(FileNotFoundError, match='nope.pth does not exist'):
-        search_tool(monkeypatch, str(tmp_path / 'nope.pth'))
+    message = search_tool(monkeypatch, tmp_path, str(tmp_path / 'nope.pth'))
+    assert 'nope.pth does not exist; train one with' in message
+
+
+def test_tool_refuses_a_corrupt_or_truncated_checkpoint(
+        tmp_path, monkeypatch, supernet_ckpt):
+    corrupt = tmp_path / 'corrupt.pth'
+    corrupt.write_bytes(b'not a checkpoint at all')
+    truncated = tmp_path / 'truncated.pth'
+    data = supernet_ckpt.read_bytes()
+    truncated.write_bytes(data[:len(data) // 2])
+    for ckpt in (corrupt, truncated):
+        message = search_tool(monkeypatch, tmp_path, str(ckpt))
+        assert f'{ckpt} cannot be read (corrupt or truncated?' in message
+        assert 'UnpicklingError' not in message
 
 
 def test_tool_refuses_a_checkpoint_that_is_not_a_supernet(tmp_path,
                                                           monkeypatch):
     ckpt = tmp_path / 'plain.pth'
     torch.save({'state_dict': {'fc.weight': torch.zeros(2, 2)}}, ckpt)
-    with pytest.raises(ValueError,
-                       match='is not a NEAS supernet checkpoint'):
-        search_tool(monkeypatch, str(ckpt))
+    message = search_tool(monkeypatch, tmp_path, str(ckpt))
+    assert f'{ckpt} is not a NEAS supernet checkpoint' in message
+    assert 'configs/neas/neas_supernet_' in message
+
+
+def test_tool_refuses_a_supernet_of_other_widths(tmp_path, monkeypatch,
+                                                 supernet_ckpt):
+    # The tiny supernet against the digits config's widths.
+    message = search_tool(monkeypatch, tmp_path, str(supernet_ckpt))
+    assert 'was trained with other widths than the config' in message
+    assert 'use the config the checkpoint was trained with' in message
+
+
+def test_tool_names_the_closest_key_of_a_cfg_options_typo(tmp_path,
+                                                          monkeypatch):
+    message = search_tool(monkeypatch, tmp_path, str(tmp_path / 'x.pth'),
+                          '--cfg-options', 'trian_cfg.max_generations=2')
+    assert "did you mean 'train_cfg'?" in message
 
 
 @pytest.mark.parametrize('split', ['val', 'train'])

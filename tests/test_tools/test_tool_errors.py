@@ -1,0 +1,76 @@
+"""Errors that say what to do: checkpoints and --cfg-options keys."""
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from mmengine.config import Config
+
+from neas_mm.apis import (CheckpointError, ConfigKeyError, check_cfg_options,
+                          check_fits, read_checkpoint)
+
+REPO = Path(__file__).resolve().parents[2]
+CFG = Config(dict(train_cfg=dict(max_epochs=3, val_interval=1),
+                  custom_hooks=[dict(type='Hook', metric=dict(type='M'))],
+                  train_dataloader=dict(dataset=dict(type='D',
+                                                     data_root='x'))))
+
+
+def test_cfg_options_typos_name_the_closest_key():
+    check_cfg_options(CFG, ['train_cfg.max_epochs', 'custom_hooks.0.metric.'
+                            'type', 'train_dataloader.dataset.indices'])
+    cases = {'trian_cfg.max_epochs': "did you mean 'train_cfg'?",
+             'train_cfg.max_epoch': "did you mean 'train_cfg.max_epochs'?",
+             'custom_hooks.0.metrc.type':
+             "did you mean 'custom_hooks.0.metric'?",
+             'custom_hooks.3.type': "custom_hooks has no '3'",
+             'train_cfg.max_epochs.x': 'train_cfg.max_epochs is not a dict',
+             'zzz.y': 'the config holds custom_hooks, train_cfg, '
+                      'train_dataloader'}
+    for key, hint in cases.items():
+        with pytest.raises(ConfigKeyError) as info:
+            check_cfg_options(CFG, [key])
+        assert hint in str(info.value) and key in str(info.value)
+
+
+def test_checkpoints_that_cannot_be_used_are_named(tmp_path):
+    with pytest.raises(CheckpointError, match='does not exist; train one'):
+        read_checkpoint(tmp_path / 'nope.pth')
+    bad = tmp_path / 'bad.pth'
+    bad.write_bytes(b'\x00garbage')
+    with pytest.raises(CheckpointError, match=r'bad.pth cannot be read'):
+        read_checkpoint(bad)
+    tensor = tmp_path / 'tensor.pth'
+    torch.save(torch.zeros(2), tensor)
+    with pytest.raises(CheckpointError, match='holds a Tensor, not a '):
+        read_checkpoint(tensor)
+    model = torch.nn.Linear(3, 2)
+    good = dict(state_dict=model.state_dict())
+    check_fits(tmp_path / 'good.pth', good, model)
+    with pytest.raises(CheckpointError, match='another kind of model'):
+        check_fits(tmp_path / 'x.pth', dict(state_dict=dict(
+            conv=torch.zeros(1))), model)
+    with pytest.raises(CheckpointError,
+                       match=r'weight is \(2, 4\) there and \(2, 3\) here'):
+        check_fits(tmp_path / 'x.pth', dict(
+            state_dict=torch.nn.Linear(4, 2).state_dict()), model)
+
+
+def test_test_tool_exits_with_one_line(tmp_path, monkeypatch):
+    tool = REPO / 'tools' / 'test.py'
+    config = REPO / 'configs' / 'neas' / 'retinanet_neas_fpn_digits.py'
+    corrupt = tmp_path / 'epoch_1.pth'
+    corrupt.write_bytes(b'PK\x03\x04 truncated zip')
+    other = tmp_path / 'other.pth'
+    torch.save(dict(state_dict=dict(fc=torch.zeros(2))), other)
+    expected = {corrupt: 'cannot be read (corrupt or truncated?',
+                other: 'holds another kind of model than the config'}
+    for ckpt, text in expected.items():
+        monkeypatch.setattr(sys, 'argv', [str(tool), str(config), str(ckpt),
+                                          '--work-dir', str(tmp_path)])
+        with pytest.raises(SystemExit) as info:
+            runpy.run_path(str(tool), run_name='__main__')
+        message = str(info.value.code)
+        assert message.startswith('tools/test.py: error: ')
+        assert text in message and '\n' not in message
