@@ -74,3 +74,17 @@ def test_test_tool_exits_with_one_line(tmp_path, monkeypatch):
         message = str(info.value.code)
         assert message.startswith('tools/test.py: error: ')
         assert text in message and '\n' not in message
+
+
+def test_publish_model_exits_with_one_line(tmp_path, monkeypatch):
+    tool = REPO / 'tools' / 'model_converters' / 'publish_model.py'
+    truncated = tmp_path / 'epoch_3.pth'
+    torch.save(dict(state_dict=dict(w=torch.zeros(64, 64))), truncated)
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    monkeypatch.setattr(sys, 'argv', [str(tool), str(truncated),
+                                      str(tmp_path / 'out.pth')])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_path(str(tool), run_name='__main__')
+    assert str(info.value.code).startswith('publish_model.py: error: ')
+    assert 'epoch_3.pth cannot be read' in str(info.value.code)
+    assert not (tmp_path / 'out.pth').exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import torch
 
-from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
+from neas_mm.apis import CheckpointError, read_checkpoint
 
 
 def main() -> None:
@@ -24,8 +24,10 @@ def main() -> None:
     parser.add_argument('out', help='weights-only output file')
     args = parser.parse_args()
     src = Path(args.checkpoint).resolve()
-    with trusted_checkpoints(str(src)):
-        checkpoint = load_local_checkpoint(str(src), map_location='cpu')
+    try:
+        checkpoint = read_checkpoint(src)
+    except CheckpointError as err:
+        raise SystemExit(f'publish_model.py: error: {err}')
     state = checkpoint.get('state_dict', checkpoint)
     tensors = {k: v for k, v in state.items() if torch.is_tensor(v)}
     extra = {k: v for k, v in state.items() if not torch.is_tensor(v)}
