@@ -20,7 +20,10 @@ seeds over the architectures), ``truth_reliability`` (of the mean over
 ``seeds``, Spearman-Brown), ``seed_tau`` with ``seed_tau_ci95`` (seeds 0 and
 1, bootstrap over architectures), ``ceiling_tau`` (a perfect proxy's
 expected tau against the seed mean), ``span`` and ``best`` (of the seed
-means), ``seed_std``, ``true_std``, ``recipe``, ``table_version``,
+means), ``seed_std``, ``true_std``, ``resolvable_tau_difference`` (for a
+proxy whose tau against the table is 0.3 / 0.5 / 0.7, the smallest
+difference from another method's tau a 5 % test resolves on these
+architectures), ``recipe``, ``table_version``,
 ``train_seconds_median`` (per seed, fused) and ``plot`` (accuracy per
 architecture, seeds as dots, sorted by mean).
 
@@ -44,7 +47,7 @@ from neas_mm.evaluation.truth_builder import (TABLE_RECIPE, candidate_archs,
                                               open_builder)
 from neas_mm.evaluation.truth_table import TABLE_DIR
 from neas_mm.search import (ceiling_tau, mean_reliability, noise_and_spread,
-                            seed_tau, single_seed_reliability)
+                            resolvable_at, seed_tau, single_seed_reliability)
 from neas_mm.space import EnsembleArch
 from bench_common.args import REPO, benchmark_parser
 from bench_common.figures import new_figure, save_figure
@@ -73,6 +76,9 @@ def report(table: TruthTable, seeds: int, plot_file: Path) -> Dict[str, Any]:
         truth_reliability=round(mean_reliability(single, seeds), 4),
         seed_tau=round(tau, 4), seed_tau_ci95=[round(v, 4) for v in tau_ci],
         ceiling_tau=round(ceiling_tau(rows), 4),
+        resolvable_tau_difference={
+            k: round(v, 4) for k, v in resolvable_at(
+                [statistics.mean(r) for r in rows]).items()},
         **{k: round(v, 4) for k, v in spread.items()},
         recipe=table.context['recipe'], table_version=table.version,
         train_seconds_median=statistics.median(seconds),

@@ -17,8 +17,8 @@ from .shrink_stats import (EnsembleSample, LayerStatistics,
                            gather_layer_statistics, median_distance)
 from .stratified import stratified_by_flops
 from .truth_stats import (ceiling_tau, mean_reliability, noise_and_spread,
-                          resolvable_tau_difference, seed_tau,
-                          single_seed_reliability)
+                          resolvable_at, resolvable_tau_difference,
+                          seed_tau, single_seed_reliability)
 
 __all__ = [
     'FlopsTable', 'count_macs', 'count_params', 'EnsembleSample',
@@ -32,5 +32,6 @@ __all__ = [
     'teacher_loss', 'teacher_weights', 'combo_probabilities',
     'next_operator_weights', 'operator_diversity', 'ensemble_diversity',
     'ceiling_tau', 'mean_reliability', 'noise_and_spread',
-    'resolvable_tau_difference', 'seed_tau', 'single_seed_reliability'
+    'resolvable_at', 'resolvable_tau_difference', 'seed_tau',
+    'single_seed_reliability'
 ]

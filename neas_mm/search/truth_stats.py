@@ -114,3 +114,33 @@ def resolvable_tau_difference(scores: Sequence[float],
         taus.append(kendall_tau([scores[i] for i in idx],
                                 [truth[i] for i in idx]))
     return 1.96 * math.sqrt(2) * statistics.stdev(taus)
+
+
+def resolvable_at(truth: Sequence[float], taus: Sequence[float] = (0.3, 0.5,
+                                                                 0.7),
+                  draws: int = 5, seed: int = 0) -> Dict[str, float]:
+    """What a table of these ``truth`` values can resolve, before any
+    method is run: for each target tau, a simulated proxy (the truth plus
+    Gaussian noise scaled so that its tau against the truth is about the
+    target) and the mean :func:`resolvable_tau_difference` over ``draws``
+    such proxies. Keys are the targets as text."""
+    if len(truth) < 3:
+        raise ValueError(f'need >= 3 values, got {len(truth)}')
+    rng = random.Random(seed)
+    scale = statistics.pstdev(truth) or 1.0
+    out = {}
+    for target in taus:
+        # tau of truth + noise falls with the noise: bisect its size.
+        lo, hi = 0.0, 20.0 * scale
+        noises = [[rng.gauss(0, 1) for _ in truth] for _ in range(draws)]
+        for _ in range(30):
+            mid = (lo + hi) / 2
+            tau = statistics.mean(
+                kendall_tau([t + mid * e for t, e in zip(truth, n)], truth)
+                for n in noises)
+            lo, hi = (mid, hi) if tau > target else (lo, mid)
+        out[f'{target:g}'] = statistics.mean(
+            resolvable_tau_difference([t + lo * e for t, e in zip(truth, n)],
+                                      truth, rounds=300)
+            for n in noises)
+    return out

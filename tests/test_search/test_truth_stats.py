@@ -62,3 +62,14 @@ def test_resolvable_difference_shrinks_with_more_archs():
     assert 0 < large < small < 1
     with pytest.raises(ValueError, match='>= 3 paired values'):
         resolvable_tau_difference([1, 2], [1, 2])
+
+
+def test_resolvable_at_each_tau_level_shrinks_with_more_archs():
+    from neas_mm.search import resolvable_at
+    few = resolvable_at([i / 16 for i in range(16)], taus=(0.3, 0.7))
+    many = resolvable_at([i / 96 for i in range(96)], taus=(0.3, 0.7))
+    assert set(few) == {'0.3', '0.7'}
+    for key in few:
+        assert 0 < many[key] < few[key] < 1
+    # A better proxy has a tighter tau, so smaller differences resolve.
+    assert many['0.7'] < many['0.3']
