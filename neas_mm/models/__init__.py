@@ -1,4 +1,4 @@
-from .backbones import (NEASEnsembleBackbone, NEASSupernet,
+from .backbones import (NASNetBackbone, NEASEnsembleBackbone, NEASSupernet,
                         slice_supernet_state_dict)
 from .blocks import DepthwiseSeparableConv, MBConv, PathTail, SqueezeExcite
 from .classifiers import (NEASSupernetClassifier, pack_extra_state,
@@ -8,7 +8,8 @@ from .samplers import DiversityKPathSampler, KPathSampler
 
 __all__ = [
     'DepthwiseSeparableConv', 'MBConv', 'PathTail', 'SqueezeExcite',
-    'NEASSupernet', 'NEASEnsembleBackbone', 'slice_supernet_state_dict',
+    'NASNetBackbone', 'NEASSupernet', 'NEASEnsembleBackbone',
+    'slice_supernet_state_dict',
     'NEASEnsembleHead', 'NEASSupernetClassifier', 'KPathSampler',
     'DiversityKPathSampler',
     'pack_extra_state', 'unpack_extra_state'

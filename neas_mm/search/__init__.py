@@ -1,5 +1,6 @@
 """Pure algorithm kernels (no Runner): FLOPs table, shrink statistics and
-metrics, the DPP kernel, EnNAS distillation and operator diversity."""
+metrics, the DPP kernel, EnNAS distillation, operator diversity and the
+NASNet controller with its PPO training."""
 from .ensemble_teacher import (distillation_loss, teacher_loss,
                                teacher_weights)
 from .operator_diversity import (combo_probabilities, ensemble_diversity,
@@ -9,6 +10,8 @@ from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
 from .flops_table import FlopsTable, count_macs, count_params
 from .metrics import (SHRINK_METRICS, AccuracyMetric, DiversityMetric,
                       NoneMetric, RandomMetric, SENASMetric)
+from .nasnet_controller import ControllerSample, NASNetController
+from .ppo_trainer import PPOTrainer, ppo_surrogate_loss, reinforce_loss
 from .rank_stats import (bootstrap_interval, kendall_tau, rank_agreement,
                          rank_agreement_over_seeds,
                          spearman_rho, top_k_overlap)
@@ -33,5 +36,6 @@ __all__ = [
     'next_operator_weights', 'operator_diversity', 'ensemble_diversity',
     'ceiling_tau', 'mean_reliability', 'noise_and_spread',
     'resolvable_at', 'resolvable_tau_difference', 'seed_tau',
-    'single_seed_reliability'
+    'single_seed_reliability', 'ControllerSample', 'NASNetController',
+    'PPOTrainer', 'ppo_surrogate_loss', 'reinforce_loss'
 ]
