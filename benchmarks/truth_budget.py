@@ -5,12 +5,14 @@ The first ``--archs`` ensembles of the table's order (``candidate_archs``:
 FLOPs-stratified, spread over the range) are trained with ``--seeds`` seeds
 under each budget of ``BUDGETS``, from today's ground truth (600 steps x
 32, lr 0.05) up to the table's recipe (1,000 x 128, about 11 epochs of the
-train split, whose rows are read from the table when it holds them). Each
+train split, whose rows are read from the table when it holds them), and
+with a quarter of the training images as the task's own lever. Each
 budget is a truth table of its own under ``--out-dir/truth_budget/`` (same
 builder, workers and resume as ``truth_table.py``), so the study continues
 where it stopped.
 
-Prints one JSON object: ``budgets``, per budget its ``recipe``, ``epochs``,
+Prints one JSON object: ``budgets``, per budget its ``recipe``,
+``train_images``, ``images`` (seen per training), ``epochs``,
 ``single_seed_reliability``, ``seed_tau`` (+ ``_ci95``), ``ceiling_tau``,
 ``span``, ``best``, ``mean``, ``seed_std``, ``true_std`` and
 ``train_seconds_median``; ``chosen`` (the cheapest budget whose
@@ -38,26 +40,34 @@ from bench_common.args import REPO, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
+# name: (recipe, training images: the first N of the train split, or all)
 BUDGETS = {
-    '600x32': StandaloneRecipe(steps=600, batch_size=32, lr=0.05,
-                               warmup_steps=50),
-    '250x128': dataclasses.replace(TABLE_RECIPE, steps=250,
-                                   warmup_steps=25),
-    '500x128': dataclasses.replace(TABLE_RECIPE, steps=500,
-                                   warmup_steps=50),
-    '1000x128': TABLE_RECIPE,
+    '600x32': (StandaloneRecipe(steps=600, batch_size=32, lr=0.05,
+                                warmup_steps=50), None),
+    '250x128': (dataclasses.replace(TABLE_RECIPE, steps=250,
+                                    warmup_steps=25), None),
+    '500x128': (dataclasses.replace(TABLE_RECIPE, steps=500,
+                                    warmup_steps=50), None),
+    '1000x128': (TABLE_RECIPE, None),
+    # The task's size as a lever: a quarter of the training images for
+    # the same ~11 epochs (a quarter of the cost), and for 4x the epochs.
+    '250x128-n3000': (dataclasses.replace(TABLE_RECIPE, steps=250,
+                                          warmup_steps=25), 3000),
+    '1000x128-n3000': (TABLE_RECIPE, 3000),
 }
 
 
 def summary(table: TruthTable, archs: List[Any], seeds: int,
             train_images: int) -> Dict[str, Any]:
+    """The reliability figures of one budget's table over ``archs``."""
     rows = [[table.get(a, s)['val'] for s in range(seeds)] for a in archs]
     recipe = table.context['recipe']
     tau, ci = seed_tau(rows)
     seconds = [table.get(a, s)['seconds'] for a in archs
                for s in range(seeds)]
     return dict(
-        recipe=recipe, images=recipe['steps'] * recipe['batch_size'],
+        recipe=recipe, train_images=train_images,
+        images=recipe['steps'] * recipe['batch_size'],
         epochs=round(recipe['steps'] * recipe['batch_size'] / train_images,
                      2),
         single_seed_reliability=round(single_seed_reliability(rows), 4),
@@ -69,27 +79,38 @@ def summary(table: TruthTable, archs: List[Any], seeds: int,
 
 
 def plot(budgets: Dict[str, Dict[str, Any]], out) -> None:
+    """Reliability (left) and spread (right) against images seen, a line
+    per training-set size."""
     fig, axes = new_figure(1, 2, (10, 3.6))
     left, right = axes[0]
-    names = list(budgets)
-    x = [budgets[n]['images'] / 1000 for n in names]
-    left.plot(x, [budgets[n]['single_seed_reliability'] for n in names],
-              'o-', label='single-seed reliability (Pearson)')
-    left.plot(x, [budgets[n]['seed_tau'] for n in names], 's-',
-              label='seed tau')
-    left.axhline(0.9, c='gray', ls='--', lw=0.8)
-    right.plot(x, [100 * budgets[n]['span'] for n in names], 'o-',
-               label='span of seed means')
-    right.plot(x, [100 * budgets[n]['seed_std'] for n in names], 's-',
-               label='seed std')
-    for ax, label in ((left, 'agreement'), (right, 'points')):
+    sizes = sorted({b['train_images'] for b in budgets.values()})
+    for size in sizes:
+        names = sorted((n for n, b in budgets.items()
+                        if b['train_images'] == size),
+                       key=lambda n: budgets[n]['images'])
+        x = [budgets[n]['images'] / 1000 for n in names]
+        tag = f'{size} train images'
+        left.plot(x, [budgets[n]['single_seed_reliability'] for n in names],
+                  'o-', label=f'reliability, {tag}')
+        left.plot(x, [budgets[n]['seed_tau'] for n in names], 's--',
+                  label=f'seed tau, {tag}')
+        right.plot(x, [100 * budgets[n]['span'] for n in names], 'o-',
+                   label=f'span of means, {tag}')
+        right.plot(x, [100 * budgets[n]['seed_std'] for n in names], 's--',
+                   label=f'seed std, {tag}')
+        for ax in (left, right):
+            for xi, n in zip(x, names):
+                ax.annotate(n, (xi, 0), fontsize=6, rotation=90,
+                            xycoords=('data', 'axes fraction'))
+    left.axhline(0.9, c='gray', ls=':', lw=0.8)
+    right.axhline(5, c='gray', ls=':', lw=0.8)
+    for ax, label in ((left, 'agreement between seeds'),
+                      (right, 'val top-1 points')):
         ax.set_xscale('log')
         ax.set_xlabel('images seen per training (thousands)')
         ax.set_ylabel(label)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
-        ax.set_xticks(x, names, fontsize=7)
-        ax.minorticks_off()
+        ax.legend(fontsize=6)
     save_figure(fig, out)
 
 
@@ -106,28 +127,29 @@ def main() -> None:
     budgets = {n: BUDGETS[n] for n in args.budgets}
     if args.quick:
         args.archs, args.seeds = 3, 2
-        budgets = {n: dataclasses.replace(
-            r, steps=r.steps // 20, warmup_steps=r.warmup_steps // 20)
-            for n, r in budgets.items()}
+        budgets = {n: (dataclasses.replace(
+            r, steps=r.steps // 20, warmup_steps=r.warmup_steps // 20), n_img)
+            for n, (r, n_img) in budgets.items()}
     task, splits = load_task(args.data_root)
-    train_images = len(splits['train'][0])
     widths = model_widths(str(CONFIG))
     space, flops = space_and_flops(widths,
                                    tuple(splits['train'][0].shape[-2:]))
-    del splits
     archs = candidate_archs(space, flops.macs, args.archs)
     folder = args.out_dir / ('truth_budget_quick' if args.quick
                              else 'truth_budget')
     out: Dict[str, Dict[str, Any]] = {}
-    for name, recipe in budgets.items():
+    for name, (recipe, train_images) in budgets.items():
         file = folder / f'{name}.jsonl'
-        if recipe == TABLE_RECIPE:
+        if recipe == TABLE_RECIPE and train_images is None:
             file = TABLE_DIR / 'cluttered_k2.jsonl'  # shared with the table
+        budget_task = task if train_images is None else \
+            dict(task, train_images=train_images)
         builder = open_builder(
-            file, args.data_root, str(CONFIG), recipe, task, widths,
+            file, args.data_root, str(CONFIG), recipe, budget_task, widths,
             args.workers, progress=lambda line, n=name: log(f'{n}: {line}'))
         builder.fill(archs, range(args.seeds))
-        out[name] = summary(builder.table, archs, args.seeds, train_images)
+        out[name] = summary(builder.table, archs, args.seeds,
+                            train_images or len(splits['train'][0]))
         log(f'{name}: reliability {out[name]["single_seed_reliability"]}, '
             f'seed tau {out[name]["seed_tau"]}, span {out[name]["span"]}, '
             f'mean {out[name]["mean"]}')

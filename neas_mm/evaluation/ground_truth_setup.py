@@ -62,9 +62,13 @@ class GroundTruthSetup:
         return out
 
 
-def load_task(data_root: Path) -> Tuple[Dict[str, Any], Dict[str, Split]]:
+def load_task(data_root: Path, train_images: Optional[int] = None
+              ) -> Tuple[Dict[str, Any], Dict[str, Split]]:
     """Prepare the cluttered task under ``data_root`` if missing; its
-    preparation parameters and its train / search / val splits."""
+    preparation parameters and its train / search / val splits. With
+    ``train_images``, the train split is cut to its first ``train_images``
+    images (the supernet configs' ``dataset.indices=N`` takes the same
+    ones) and the task records it."""
     data_root = Path(data_root)
     if not (data_root / MARKER).is_file():
         log(f'preparing {data_root} (tools/prepare_data.py --only '
@@ -73,6 +77,13 @@ def load_task(data_root: Path) -> Tuple[Dict[str, Any], Dict[str, Split]]:
     task = json.loads((data_root / MARKER).read_text())['params']
     splits = {s: load_image_split(str(data_root), s, DIGIT_CLASSES)
               for s in ('train', 'search', 'val')}
+    if train_images is not None:
+        available = len(splits['train'][0])
+        if not 1 <= train_images <= available:
+            raise ValueError(f'train_images must be in [1, {available}], '
+                             f'got {train_images}')
+        splits['train'] = tuple(t[:train_images] for t in splits['train'])
+        task = dict(task, train_images=train_images)
     return task, splits
 
 
@@ -92,11 +103,12 @@ def space_and_flops(widths: Dict[str, Any], input_size: Tuple[int, int]
 
 
 def build_trainer(data_root: Path, model_config: str,
-                  recipe: StandaloneRecipe,
-                  channels_last: bool = False) -> StandaloneTrainer:
+                  recipe: StandaloneRecipe, channels_last: bool = False,
+                  train_images: Optional[int] = None) -> StandaloneTrainer:
     """A standalone trainer of ``model_config``'s widths on the task under
-    ``data_root`` (what each truth-table worker builds)."""
-    _, splits = load_task(data_root)
+    ``data_root`` (its first ``train_images`` training images if given;
+    what each truth-table worker builds)."""
+    _, splits = load_task(data_root, train_images)
     widths = model_widths(model_config)
     return StandaloneTrainer(widths['backbone'], widths['head'], recipe,
                              splits['train'],

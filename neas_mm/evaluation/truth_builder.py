@@ -178,12 +178,14 @@ def open_builder(table_file: Path, data_root: Path, model_config: str,
                  progress: Optional[Callable[[str], None]] = None
                  ) -> TruthBuilder:
     """The table at ``table_file`` for ``recipe`` on the task under
-    ``data_root`` (channels-last trainers; its version checked) and a
+    ``data_root`` (as ``task`` describes it: a ``train_images`` entry cuts
+    the train split; channels-last trainers; its version checked) and a
     builder that fills it with ``workers`` processes."""
     from .ground_truth_setup import build_trainer
     table = TruthTable(table_file, table_context(
         task, recipe, widths, channels_last=True, fuse_seeds=fuse_seeds))
     make = functools.partial(build_trainer, data_root, model_config, recipe,
-                             channels_last=True)
+                             channels_last=True,
+                             train_images=task.get('train_images'))
     return TruthBuilder(table, make, workers=workers, fuse_seeds=fuse_seeds,
                         progress=progress)

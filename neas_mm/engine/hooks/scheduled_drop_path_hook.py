@@ -26,8 +26,8 @@ class ScheduledDropPathHook(Hook):
         model = runner_model(runner)
         if not hasattr(model.backbone, 'set_drop_path_rate'):
             raise TypeError('ScheduledDropPathHook needs a backbone with '
-                            'set_drop_path_rate (NEASEnsembleBackbone, NASNetBackbone), '
-                            'got '
+                            'set_drop_path_rate (NEASEnsembleBackbone, '
+                            'NASNetBackbone), got '
                             f'{type(model.backbone).__name__}')
         progress = runner.iter / max(runner.max_iters, 1)
         model.backbone.set_drop_path_rate(self.max_prob * progress)
