@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional
 
 import torch
+from mmengine.model import is_model_wrapper
 from torch import nn
 
 from neas_mm.compat import load_local_checkpoint, trusted_checkpoints
@@ -54,9 +55,14 @@ def check_fits(path: Path, checkpoint: Dict[str, Any], model: nn.Module,
     ``model`` (mmengine loads non-strictly and would only warn): no common
     weight means a model of another kind, a common weight of another shape
     a model of other widths."""
+    if is_model_wrapper(model):  # DDP under --launcher pytorch
+        model = model.module
     state = checkpoint.get('state_dict', checkpoint)
     own = model.state_dict()
-    tensors = {k: v for k, v in state.items() if torch.is_tensor(v)}
+    # ``_extra_state`` packs data (the supernet's space as JSON bytes), not
+    # weights: its length changes with the space.
+    tensors = {k: v for k, v in state.items() if torch.is_tensor(v)
+               and not k.endswith('_extra_state')}
     common = [k for k in tensors if k in own]
     which = f'the config {config}' if config else 'this config'
     if tensors and not common:

@@ -88,3 +88,18 @@ def test_publish_model_exits_with_one_line(tmp_path, monkeypatch):
     assert str(info.value.code).startswith('publish_model.py: error: ')
     assert 'epoch_3.pth cannot be read' in str(info.value.code)
     assert not (tmp_path / 'out.pth').exists()
+
+
+def test_packed_extra_state_of_another_length_fits(tmp_path):
+    """A supernet's ``_extra_state`` (its space as JSON bytes) changes
+    length when the space shrinks; it is data, not a weight."""
+    class WithExtra(torch.nn.Linear):
+        def get_extra_state(self):
+            return torch.zeros(7, dtype=torch.uint8)
+
+        def set_extra_state(self, state):
+            pass
+    model = WithExtra(3, 2)
+    state = dict(model.state_dict())
+    state['_extra_state'] = torch.zeros(99, dtype=torch.uint8)
+    check_fits(tmp_path / 'shrunk.pth', dict(state_dict=state), model)
