@@ -274,6 +274,9 @@ def test_retinanet_with_nasnet_backbone_computes_a_loss(tmp_path,
     cfg = Config.fromfile(str(CONFIGS / 'retinanet_nasnet_fpn_digits.py'))
     root = f'{digits_det_root}/'
     cfg.merge_from_dict({
+        # mmdet names every visualizer 'visualizer': a later Runner in this
+        # process would reuse this one (and write into this work dir).
+        'visualizer.name': f'visualizer_{tmp_path.name}',
         'work_dir': str(tmp_path), 'train_dataloader.batch_size': 2,
         'model.backbone.num_cells': 1,
         'model.backbone.penultimate_filters': 96,

@@ -28,6 +28,9 @@ def det_cfg(name, root, work_dir):
     cfg = Config.fromfile(str(CONFIGS / name))
     cfg.merge_from_dict({
         **TINY_DET, 'work_dir': str(work_dir),
+        # mmdet names every visualizer 'visualizer': a second Runner in the
+        # process would get the first one's, writing into its work dir.
+        'visualizer.name': f'visualizer_{Path(work_dir).name}',
         'train_dataloader.dataset.data_root': f'{root}/',
         'val_dataloader.dataset.data_root': f'{root}/',
         'test_dataloader.dataset.data_root': f'{root}/',
