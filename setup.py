@@ -29,7 +29,8 @@ setup(
     packages=find_packages(exclude=('tests', 'tests.*', 'configs',
                                     'tools', 'benchmarks')),
     # The standalone ground-truth tables (benchmarks/truth_table.py).
-    package_data={'neas_mm.evaluation': ['truth_tables/*.jsonl']},
+    package_data={'neas_mm.evaluation': ['truth_tables/*.jsonl',
+                                        'truth_tables/budget_study/*.jsonl']},
     python_requires='>=3.9',
     install_requires=[r for r in parse_requirements('torch')
                       if not r.startswith(('setuptools', 'wheel'))] +

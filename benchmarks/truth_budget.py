@@ -7,15 +7,20 @@ under each budget of ``BUDGETS``, from today's ground truth (600 steps x
 32, lr 0.05) up to the table's recipe (1,000 x 128, about 11 epochs of the
 train split, whose rows are read from the table when it holds them), and
 with a quarter of the training images as the task's own lever. Each
-budget is a truth table of its own under ``--out-dir/truth_budget/`` (same
-builder, workers and resume as ``truth_table.py``), so the study continues
-where it stopped.
+budget is a truth table of its own under
+``neas_mm/evaluation/truth_tables/budget_study/`` (in the repository: the
+study is read back, not recomputed; same builder, workers and resume as
+``truth_table.py``), so the study continues where it stopped. The JSON and
+the plot go to ``--out-dir/truth_budget/``.
 
 Prints one JSON object: ``budgets``, per budget its ``recipe``,
 ``train_images``, ``images`` (seen per training), ``epochs``,
 ``single_seed_reliability``, ``seed_tau`` (+ ``_ci95``), ``ceiling_tau``,
 ``span``, ``best``, ``mean``, ``seed_std``, ``true_std`` and
-``train_seconds_median``; ``chosen`` (the cheapest budget whose
+``train_seconds_median``, ``means`` (per ensemble) and ``tau_vs_longest``
+(Kendall tau of its seed means against the longest full-data budget's:
+does a cheap budget rank like a converged one?); ``chosen`` (the cheapest
+budget whose
 single-seed reliability reaches 0.9 while its span is >= 5 points and its
 best < 95 %, or null); and the plot (reliability, seed std and span against
 images seen).
@@ -34,8 +39,8 @@ from neas_mm.evaluation.ground_truth_setup import (load_task, log,
 from neas_mm.evaluation.truth_builder import (TABLE_RECIPE, candidate_archs,
                                               open_builder)
 from neas_mm.evaluation.truth_table import TABLE_DIR
-from neas_mm.search import (ceiling_tau, noise_and_spread, seed_tau,
-                            single_seed_reliability)
+from neas_mm.search import (ceiling_tau, kendall_tau, noise_and_spread,
+                            seed_tau, single_seed_reliability)
 from bench_common.args import REPO, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 
@@ -74,6 +79,7 @@ def summary(table: TruthTable, archs: List[Any], seeds: int,
         seed_tau=round(tau, 4), seed_tau_ci95=[round(v, 4) for v in ci],
         ceiling_tau=round(ceiling_tau(rows), 4),
         mean=round(statistics.mean(v for r in rows for v in r), 4),
+        means=[round(statistics.mean(r), 4) for r in rows],
         **{k: round(v, 4) for k, v in noise_and_spread(rows).items()},
         train_seconds_median=statistics.median(seconds), table=str(table.file))
 
@@ -135,8 +141,12 @@ def main() -> None:
     space, flops = space_and_flops(widths,
                                    tuple(splits['train'][0].shape[-2:]))
     archs = candidate_archs(space, flops.macs, args.archs)
-    folder = args.out_dir / ('truth_budget_quick' if args.quick
-                             else 'truth_budget')
+    # The budgets' tables are data the next reader reuses: in the repository
+    # beside the truth table (--quick's in the out-dir).
+    folder = args.out_dir / 'truth_budget_quick' if args.quick \
+        else TABLE_DIR / 'budget_study'
+    out_dir = args.out_dir / ('truth_budget_quick' if args.quick
+                              else 'truth_budget')
     out: Dict[str, Dict[str, Any]] = {}
     for name, (recipe, train_images) in budgets.items():
         file = folder / f'{name}.jsonl'
@@ -154,15 +164,23 @@ def main() -> None:
             f'seed tau {out[name]["seed_tau"]}, span {out[name]["span"]}, '
             f'mean {out[name]["mean"]}')
     out = dict(sorted(out.items(), key=lambda item: item[1]['images']))
+    # Does a budget rank the ensembles as the longest full-data one does?
+    full = [n for n, b in out.items()
+            if b['train_images'] == len(splits['train'][0])]
+    if full:
+        reference = out[full[-1]]['means']
+        for b in out.values():
+            b['tau_vs_longest'] = round(kendall_tau(b['means'], reference),
+                                        4)
     chosen = next((n for n, b in out.items()
                    if b['single_seed_reliability'] >= 0.9
                    and b['span'] >= 0.05 and b['best'] < 0.95), None)
-    folder.mkdir(parents=True, exist_ok=True)
-    plot_file = folder / 'truth_budget.png'
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plot_file = out_dir / 'truth_budget.png'
     plot(out, plot_file)
     result = dict(budgets=out, chosen=chosen, archs=args.archs,
                   seeds=args.seeds, plot=str(plot_file))
-    (folder / 'truth_budget.json').write_text(json.dumps(result) + '\n')
+    (out_dir / 'truth_budget.json').write_text(json.dumps(result) + '\n')
     print(json.dumps(result))
 
 
