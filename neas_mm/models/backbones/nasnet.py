@@ -6,11 +6,11 @@ import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 from torch import nn
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.registry import MODELS
 from neas_mm.space import NASNetArch
 from ..blocks.nasnet_cell_module import NASNetCellModule
+from ..utils.frozen_modules import batch_norms_to_eval, freeze
 
 STEMS = ('imagenet', 'cifar')
 
@@ -189,18 +189,13 @@ class NASNetBackbone(BaseModule):
             return
         modules: List[nn.Module] = [self.stem, self.stem_cells]
         modules += [self.stages[s] for s in range(self.frozen_stages)]
-        for module in modules:
-            module.eval()
-            for param in module.parameters():
-                param.requires_grad = False
+        freeze(modules)
 
     def train(self, mode: bool = True) -> 'NASNetBackbone':
         super().train(mode)
         self._freeze_stages()
         if mode and self.norm_eval:
-            for module in self.modules():
-                if isinstance(module, _BatchNorm):
-                    module.eval()
+            batch_norms_to_eval(self)
         return self
 
     # ----------------------------------------------------------- forward

@@ -4,12 +4,12 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 import torch
 from mmengine.model import BaseModule
 from torch import nn
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from neas_mm.registry import MODELS
 from neas_mm.space import SKIP, STAGE_SETTINGS, EnsembleArch
 from ..blocks import slice_mbconv_state
 from ..utils import scale_gradient
+from ..utils.frozen_modules import batch_norms_to_eval, freeze
 from ..utils.pretrained_check import check_pretrained_matches
 from .skeleton import build_operator, build_skeleton
 
@@ -244,18 +244,13 @@ class NEASEnsembleBackbone(BaseModule):
         modules = [self.stem, self.ds]
         for stage in range(self.frozen_stages):
             modules.extend(self._stage_modules(stage))
-        for module in modules:
-            module.eval()
-            for param in module.parameters():
-                param.requires_grad = False
+        freeze(modules)
 
     def train(self, mode: bool = True) -> 'NEASEnsembleBackbone':
         super().train(mode)
         self._freeze_stages()
         if mode and self.norm_eval:
-            for module in self.modules():
-                if isinstance(module, _BatchNorm):
-                    module.eval()
+            batch_norms_to_eval(self)
         return self
 
     # ----------------------------------------------------------- forward
