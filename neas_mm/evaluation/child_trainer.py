@@ -4,7 +4,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
-from neas_mm.search.decision_space import build_decision_space
+from neas_mm.search.decision_space_builder import build_decision_space
 from .standalone_trainer import StandaloneRecipe
 
 BUDGETS = ('search', 'final')

@@ -17,7 +17,8 @@ from .ground_truth import GroundTruth, TableGroundTruth
 from .image_tensors import load_image_split
 from .result_cache import ResultCache
 from .standalone_trainer import Split, StandaloneRecipe, StandaloneTrainer
-from .truth_table import MissingTruthError, TruthTable
+from .truth_table import (TABLE_RECIPE, MissingTruthError, TruthTable,
+                          table_context)
 
 
 def log(text: str) -> None:
@@ -140,7 +141,6 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
     space, table = space_and_flops(widths, size)
     evals = dict(search=splits['search'], val=splits['val'])
     if table_file is not None:
-        from .truth_builder import TABLE_RECIPE, table_context
         truth_table = TruthTable(table_file,
                                  table_context(task, TABLE_RECIPE, widths))
         held = list(truth_table.matrix(table_seeds))

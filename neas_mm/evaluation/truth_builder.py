@@ -1,5 +1,4 @@
 """Fills a :class:`TruthTable` with parallel worker processes."""
-import dataclasses
 import functools
 import multiprocessing
 import time
@@ -10,30 +9,11 @@ import torch
 
 from neas_mm.space import EnsembleArch
 from .fused_seeds_trainer import FusedSeedsTrainer
+from .ground_truth_setup import build_trainer
 from .standalone_trainer import StandaloneRecipe, StandaloneTrainer
-from .truth_table import TruthTable
-
-# The table's recipe, chosen by the budget study (benchmarks/truth_budget.py,
-# README "The ground-truth table"): 1,000 steps of 128 (about 11 epochs of
-# the 12,000 training images), lr 0.1 with 100 warm-up steps and a cosine
-# decay to 0.
-TABLE_RECIPE = StandaloneRecipe(steps=1000, batch_size=128, lr=0.1,
-                                warmup_steps=100)
+from .truth_table import TruthTable, table_context
 
 _WORKER: Dict[str, Any] = {}
-
-
-def table_context(task: Dict[str, Any], recipe: StandaloneRecipe,
-                  widths: Dict[str, Any], channels_last: bool = True,
-                  fuse_seeds: bool = False) -> Dict[str, Any]:
-    """What a table's version hashes: the task's preparation parameters,
-    the recipe, the model widths (backbone, head) and how the trainer ran
-    (memory format, seeds fused or not: the same arithmetic, other
-    rounding)."""
-    return dict(task=task, recipe=dataclasses.asdict(recipe),
-                backbone=widths['backbone'], head=widths['head'],
-                trainer=dict(channels_last=channels_last,
-                             fuse_seeds=fuse_seeds))
 
 
 def _init_worker(make_trainer: Callable[[], StandaloneTrainer],
@@ -181,7 +161,6 @@ def open_builder(table_file: Path, data_root: Path, model_config: str,
     ``data_root`` (as ``task`` describes it: a ``train_images`` entry cuts
     the train split; channels-last trainers; its version checked) and a
     builder that fills it with ``workers`` processes."""
-    from .ground_truth_setup import build_trainer
     table = TruthTable(table_file, table_context(
         task, recipe, widths, channels_last=True, fuse_seeds=fuse_seeds))
     make = functools.partial(build_trainer, data_root, model_config, recipe,

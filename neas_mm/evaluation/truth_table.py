@@ -1,5 +1,6 @@
 """The standalone ground truth as a versioned table (one row per
 architecture and seed), like NAS-Bench-101/201."""
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -9,9 +10,31 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from neas_mm.space import EnsembleArch
+from .standalone_trainer import StandaloneRecipe
 
 TABLE_DIR = Path(__file__).resolve().parent / 'truth_tables'
 ROW_KEYS = ('arch_list', 'seed', 'val', 'search', 'final_loss', 'seconds')
+
+
+# The table's recipe, chosen by the budget study (benchmarks/truth_budget.py,
+# docs/truth_table.md): 1,000 steps of 128 (about 11 epochs of
+# the 12,000 training images), lr 0.1 with 100 warm-up steps and a cosine
+# decay to 0.
+TABLE_RECIPE = StandaloneRecipe(steps=1000, batch_size=128, lr=0.1,
+                                warmup_steps=100)
+
+
+def table_context(task: Dict[str, Any], recipe: StandaloneRecipe,
+                  widths: Dict[str, Any], channels_last: bool = True,
+                  fuse_seeds: bool = False) -> Dict[str, Any]:
+    """What a table's version hashes: the task's preparation parameters,
+    the recipe, the model widths (backbone, head) and how the trainer ran
+    (memory format, seeds fused or not: the same arithmetic, other
+    rounding)."""
+    return dict(task=task, recipe=dataclasses.asdict(recipe),
+                backbone=widths['backbone'], head=widths['head'],
+                trainer=dict(channels_last=channels_last,
+                             fuse_seeds=fuse_seeds))
 
 
 class TableVersionError(ValueError):

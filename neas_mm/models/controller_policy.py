@@ -5,7 +5,7 @@ from typing import Any, Dict, Optional, Union
 from mmengine.model import BaseModel
 
 from neas_mm.registry import MODELS
-from neas_mm.search.decision_space import build_decision_space
+from neas_mm.search.decision_space_builder import build_decision_space
 
 
 @MODELS.register_module()

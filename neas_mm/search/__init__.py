@@ -8,7 +8,8 @@ from .operator_diversity import (combo_probabilities, ensemble_diversity,
                                  next_operator_weights, operator_diversity)
 from .decision_controller import DecisionController
 from .decision_evolution import crossover_decisions, mutate_decisions
-from .decision_space import DecisionSpace, build_decision_space
+from .decision_space import DecisionSpace
+from .decision_space_builder import build_decision_space
 from .dpp_kernel import (dpp_kernel, log_det_scores, nearest_psd,
                          quality_matrix, quality_vector, similarity_matrix)
 from .flops_table import FlopsTable, count_macs, count_params

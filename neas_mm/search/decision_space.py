@@ -72,17 +72,3 @@ class DecisionSpace:
         from .decision_controller import DecisionController
         return DecisionController(self.sizes, hidden_size, init_range)
 
-
-def build_decision_space(cfg: Union[str, Dict[str, Any]]) -> DecisionSpace:
-    """A decision space from its config: ``'nasnet'``, ``'neas'`` or a dict
-    with ``type`` one of them and the class's arguments
-    (:class:`NASNetDecisions`, :class:`NEASDecisions`)."""
-    from .nasnet_decisions import NASNetDecisions
-    from .neas_decisions import NEASDecisions
-    kinds = {'nasnet': NASNetDecisions, 'neas': NEASDecisions}
-    cfg = dict(type=cfg) if isinstance(cfg, str) else dict(cfg)
-    kind = cfg.pop('type', None)
-    if kind not in kinds:
-        raise ValueError(f'space type must be one of {sorted(kinds)}, got '
-                         f'{kind!r}')
-    return kinds[kind](**cfg)

@@ -44,10 +44,11 @@ class NEASDecisions(DecisionSpace):
         if space is None and space_file is not None:
             space = SearchSpace.load(space_file)
         elif space is None and model_config is not None:
-            from neas_mm.evaluation.ground_truth_setup import model_widths
-            widths = model_widths(str(model_config))
-            space = SearchSpace(widths['num_paths'], widths['stage_depths'],
-                                widths['split_range'])
+            from mmengine.config import Config
+            model = Config.fromfile(str(model_config)).model
+            space = SearchSpace(model.backbone.num_paths,
+                                tuple(model.backbone.stage_depths),
+                                tuple(model.split_range))
         if space is None:
             raise ValueError('the neas space needs model_config, space_file '
                              'or space')

@@ -2,7 +2,7 @@
 search loop (no network is trained)."""
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from neas_mm.search.decision_space import build_decision_space
+from neas_mm.search.decision_space_builder import build_decision_space
 
 
 class DecisionReward:

@@ -6,7 +6,8 @@ from neas_mm.datasets import DIGIT_CLASSES
 from neas_mm.evaluation import (StandaloneRecipe, StandaloneTrainer,
                                 TruthTable, load_image_split)
 from neas_mm.evaluation.truth_builder import (TruthBuilder, candidate_archs,
-                                              spread_order, table_context)
+                                              spread_order)
+from neas_mm.evaluation.truth_table import table_context
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
 
