@@ -4,8 +4,8 @@ spread the standalone ground truth is as a function of the training budget.
 The first ``--archs`` ensembles of the table's order (``candidate_archs``:
 FLOPs-stratified, spread over the range) are trained with ``--seeds`` seeds
 under each budget of ``BUDGETS``, from today's ground truth (600 steps x
-32, lr 0.05) up to the table's recipe (1,000 x 128, about 11 epochs of the
-train split, whose rows are read from the table when it holds them), and
+32, lr 0.05) up to 1,000 x 128 (about 11 epochs of the train split; the
+budget equal to the table's recipe, 500 x 128, reads the table's rows), and
 with a quarter of the training images as the task's own lever. Each
 budget is a truth table of its own under
 ``neas_mm/evaluation/truth_tables/budget_study/`` (in the repository: the
@@ -52,12 +52,14 @@ BUDGETS = {
                                     warmup_steps=25), None),
     '500x128': (dataclasses.replace(TABLE_RECIPE, steps=500,
                                     warmup_steps=50), None),
-    '1000x128': (TABLE_RECIPE, None),
+    '1000x128': (dataclasses.replace(TABLE_RECIPE, steps=1000,
+                                     warmup_steps=100), None),
     # The task's size as a lever: a quarter of the training images for
     # the same ~11 epochs (a quarter of the cost), and for 4x the epochs.
     '250x128-n3000': (dataclasses.replace(TABLE_RECIPE, steps=250,
                                           warmup_steps=25), 3000),
-    '1000x128-n3000': (TABLE_RECIPE, 3000),
+    '1000x128-n3000': (dataclasses.replace(TABLE_RECIPE, steps=1000,
+                                           warmup_steps=100), 3000),
 }
 
 

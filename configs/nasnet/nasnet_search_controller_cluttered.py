@@ -7,7 +7,7 @@
 # with its accuracy on the `search` split (never `val`); PPO updates the
 # controller after every 20 children (A.3's minibatch). 200 children, 2
 # worker processes. The 5 best children are then retrained with the truth
-# table's recipe (1,000 steps of 128, lr 0.1) and scored on `search` (which
+# table's recipe (500 steps of 128, lr 0.1) and scored on `search` (which
 # picks the winner) and `val` (reported).
 #
 #   python tools/search.py configs/nasnet/nasnet_search_controller_cluttered.py
@@ -45,8 +45,8 @@ train_cfg = dict(
         network=dict(channels=8, num_cells=1, stem='cifar'),
         search_recipe=dict(steps=300, batch_size=32, lr=0.05,
                            warmup_steps=30),
-        final_recipe=dict(steps=1000, batch_size=128, lr=0.1,
-                          warmup_steps=100),
+        final_recipe=dict(steps=500, batch_size=128, lr=0.1,
+                          warmup_steps=50),
         search_images=None),
     # A.2: Adam 0.00035, PPO clip 0.2, entropy 1e-5, baseline decay 0.95.
     ppo=dict(lr=3.5e-4, clip=0.2, entropy_weight=1e-5, baseline_decay=0.95,
