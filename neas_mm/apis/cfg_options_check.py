@@ -32,30 +32,35 @@ def _child(node: Any, name: str) -> Any:
 
 
 def check_cfg_options(cfg: Mapping[str, Any], keys: Iterable[str]) -> None:
-    """Raise a :class:`ConfigKeyError` for the first dotted key of
-    ``keys`` whose path leaves the config before its last part (e.g.
-    ``trian_cfg.max_epochs``), or whose last part is missing while an
-    existing sibling is a close spelling of it (``train_cfg.max_epoch``).
-    New leaf entries with no close sibling (``dataset.indices=...``) are
-    allowed: configs legitimately gain arguments this way."""
+    """Raise a :class:`ConfigKeyError` for the first dotted key of ``keys``
+    with a part that misspells an existing entry (a missing name with a
+    close existing sibling: ``trian_cfg.max_epochs``,
+    ``train_cfg.max_epoch``), indexes past a list, or descends into a
+    value that is neither a dict nor a list. Parts with no close sibling
+    are new entries and allowed, nested too: mmengine creates them
+    (``model.backbone.init_cfg.type=Pretrained``, ``dataset.indices=N``)."""
     for key in keys:
         parts = key.split('.')
         node: Any = cfg
         for depth, part in enumerate(parts):
+            where = '.'.join(parts[:depth]) or 'the config'
+            if node is None:
+                break  # a new entry under an empty one
             names = _children(node)
-            last = depth == len(parts) - 1
             if part in names:
                 node = _child(node, part)
                 continue
+            if isinstance(node, (list, tuple)):
+                raise ConfigKeyError(
+                    f"--cfg-options key '{key}': {where} has no '{part}'; it "
+                    f'is a list of {len(node)}')
+            if not _is_mapping(node):
+                raise ConfigKeyError(
+                    f"--cfg-options key '{key}': {where} is "
+                    f'{node!r}, not a dict or list')
             close = difflib.get_close_matches(part, names, n=1, cutoff=0.75)
-            container = _is_mapping(node) or isinstance(node, (list, tuple))
-            if last and not close and container:
-                break  # a new argument: allowed
-            where = '.'.join(parts[:depth]) or 'the config'
-            hint = (f"; did you mean '{'.'.join(parts[:depth] + close)}'?"
-                    if close else
-                    f'; {where} holds {", ".join(sorted(names)[:12])}'
-                    if container else f'; {where} is not a dict or list')
-            raise ConfigKeyError(f"--cfg-options key '{key}': {where} has no "
-                                 f"'{part}'{hint}")
-
+            if close:
+                raise ConfigKeyError(
+                    f"--cfg-options key '{key}': {where} has no '{part}'; "
+                    f"did you mean '{'.'.join(parts[:depth] + close)}'?")
+            break  # a new entry: allowed

@@ -18,20 +18,34 @@ CFG = Config(dict(train_cfg=dict(max_epochs=3, val_interval=1),
 
 
 def test_cfg_options_typos_name_the_closest_key():
+    # Existing keys, and new entries mmengine creates (nested too).
     check_cfg_options(CFG, ['train_cfg.max_epochs', 'custom_hooks.0.metric.'
-                            'type', 'train_dataloader.dataset.indices'])
+                            'type', 'train_dataloader.dataset.indices',
+                            'model.backbone.init_cfg.type', 'zzz.y'])
     cases = {'trian_cfg.max_epochs': "did you mean 'train_cfg'?",
              'train_cfg.max_epoch': "did you mean 'train_cfg.max_epochs'?",
              'custom_hooks.0.metrc.type':
              "did you mean 'custom_hooks.0.metric'?",
-             'custom_hooks.3.type': "custom_hooks has no '3'",
-             'train_cfg.max_epochs.x': 'train_cfg.max_epochs is not a dict',
-             'zzz.y': 'the config holds custom_hooks, train_cfg, '
-                      'train_dataloader'}
+             'custom_hooks.3.type': "custom_hooks has no '3'; it is a list "
+                                    'of 1',
+             'train_cfg.max_epochs.x': 'train_cfg.max_epochs is 3, not a '
+                                       'dict or list'}
     for key, hint in cases.items():
         with pytest.raises(ConfigKeyError) as info:
             check_cfg_options(CFG, [key])
         assert hint in str(info.value) and key in str(info.value)
+
+
+def test_the_demo_and_readme_options_pass():
+    """Options the demo and the README's quick start pass to the tools."""
+    cfg = Config.fromfile(str(REPO / 'configs' / 'neas' /
+                              'retinanet_neas_fpn_digits.py'))
+    check_cfg_options(cfg, [
+        'model.backbone.init_cfg.type', 'model.backbone.init_cfg.prefix',
+        'model.backbone.init_cfg.checkpoint', 'model.backbone.arch',
+        'train_cfg.max_epochs', 'default_hooks.checkpoint.interval',
+        'param_scheduler.1.milestones', 'val_evaluator.ann_file',
+        'train_dataloader.dataset.data_root'])
 
 
 def test_checkpoints_that_cannot_be_used_are_named(tmp_path):
