@@ -1,6 +1,8 @@
 """Fills a :class:`TruthTable` with parallel worker processes."""
 import functools
 import multiprocessing
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -22,6 +24,10 @@ def _init_worker(make_trainer: Callable[[], StandaloneTrainer],
     trainer = make_trainer()
     _WORKER['trainer'] = trainer
     _WORKER['fused'] = FusedSeedsTrainer(trainer) if fuse_seeds else None
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f'signal {signum}')
 
 
 def _train(job: Tuple[Dict[str, Any], List[int]]
@@ -103,6 +109,10 @@ class TruthBuilder:
                             initializer=_init_worker,
                             initargs=(self.make_trainer, self.fuse_seeds))
             outputs = pool.imap_unordered(_train, payload)
+        # A plain `kill` of this process would leave the workers running
+        # as orphans: turn SIGTERM into the interrupt that ends them below.
+        previous = signal.signal(signal.SIGTERM, _interrupt) \
+            if threading.current_thread() is threading.main_thread() else None
         try:
             for done, (arch_dict, lacking, results) in enumerate(outputs, 1):
                 arch = EnsembleArch.from_dict(arch_dict)
@@ -121,6 +131,8 @@ class TruthBuilder:
             if pool is not None:
                 pool.terminate()
                 pool.join()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         return added
 
 

@@ -106,3 +106,29 @@ def test_table_ground_truth_reads_rows_and_trains_the_missing(
     other.recipe = StandaloneRecipe(steps=4)
     with pytest.raises(ValueError, match='the trainer runs'):
         TableGroundTruth(build.table, other)
+
+
+def test_sigterm_ends_the_workers_and_keeps_finished_rows(tmp_path,
+                                                          digits_cls_root):
+    """`kill` of a build (SIGTERM) must not leave worker processes behind;
+    the rows finished before it stay in the table."""
+    import os
+    import signal
+    import threading
+    build, lines = builder(tmp_path, digits_cls_root, workers=1)
+    archs = [arch('k3_e4'), arch('k5_e4'), arch('k7_e4')]
+    # Send SIGTERM to this process once the first row is written.
+    table_add = build.table.add
+
+    def add_then_kill(*args):
+        row = table_add(*args)
+        threading.Timer(0.01, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        return row
+    build.table.add = add_then_kill
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt):
+        build.fill(archs, [0])
+    assert signal.getsignal(signal.SIGTERM) is before
+    import multiprocessing
+    assert not multiprocessing.active_children()
+    assert 1 <= len(TruthTable(tmp_path / 'table.jsonl').rows) < 3
