@@ -4,7 +4,7 @@ from typing import Optional, Sequence
 import torch
 from torch import nn
 
-from .nasnet_controller import Decisions, NASNetController
+from .nasnet_controller import NASNetController
 
 
 class DecisionController(NASNetController):
@@ -38,22 +38,3 @@ class DecisionController(NASNetController):
         self.embeddings = nn.ModuleList(
             nn.Embedding(n, hidden_size) for n in sizes[:-1])
         self.reset_parameters(init_range, seed)
-
-    def check_decisions(self, decisions: Decisions) -> torch.Tensor:
-        """``decisions`` as an (n, len(sizes)) long tensor; ValueError for a
-        wrong length or a value out of its decision's range."""
-        decisions = torch.as_tensor(decisions, dtype=torch.long,
-                                    device=self.start.device)
-        if decisions.dim() == 1:
-            decisions = decisions.unsqueeze(0)
-        if decisions.dim() != 2 or decisions.shape[1] != len(self.sizes):
-            raise ValueError(f'decisions must be (n, {len(self.sizes)}), '
-                             f'got {tuple(decisions.shape)}')
-        sizes = torch.tensor(self.sizes, device=decisions.device)
-        bad = (decisions < 0) | (decisions >= sizes)
-        if bad.any():
-            row, step = (int(v) for v in bad.nonzero()[0])
-            raise ValueError(
-                f'decision {step} of row {row} = {int(decisions[row, step])}'
-                f' is out of range; allowed: 0..{self.sizes[step] - 1}')
-        return decisions

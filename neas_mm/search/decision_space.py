@@ -1,12 +1,13 @@
 """What a search loop needs of a space it explores with decision vectors:
 their sizes, decoding to an architecture and back, and arch files."""
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple, Union
 
 from torch import nn
 
 
-class DecisionSpace:
+class DecisionSpace(ABC):
     """A space whose architectures a controller emits as a fixed-length
     vector of integer decisions, decision ``t`` taking ``sizes[t]`` values.
 
@@ -20,8 +21,9 @@ class DecisionSpace:
     kind = ''
 
     @property
+    @abstractmethod
     def sizes(self) -> Tuple[int, ...]:
-        raise NotImplementedError
+        """How many values each decision takes."""
 
     @property
     def num_decisions(self) -> int:
@@ -40,19 +42,21 @@ class DecisionSpace:
                                  f'out of range; allowed: 0..{n - 1}')
         return decisions
 
+    @abstractmethod
     def decode(self, decisions: Sequence[int]) -> Any:
         """The architecture of a decision vector."""
-        raise NotImplementedError
 
+    @abstractmethod
     def encode(self, arch: Any) -> List[int]:
         """A decision vector that decodes to ``arch``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def arch_to_dict(self, arch: Any) -> Dict[str, Any]:
-        raise NotImplementedError
+        """The arch as a JSON-serialisable dict."""
 
+    @abstractmethod
     def arch_from_dict(self, data: Dict[str, Any]) -> Any:
-        raise NotImplementedError
+        """The arch of :meth:`arch_to_dict`."""
 
     def dump(self, arch: Any, file: Union[str, Path]) -> None:
         """Write ``arch`` as the space's readable arch file."""
@@ -62,8 +66,9 @@ class DecisionSpace:
         """One line of text naming ``arch``."""
         return str(arch)
 
+    @abstractmethod
     def to_dict(self) -> Dict[str, Any]:
-        raise NotImplementedError
+        """The settings a resumed search must match."""
 
     def build_controller(self, hidden_size: int = 100,
                          init_range: float = 0.1) -> nn.Module:

@@ -83,10 +83,9 @@ class NASNetController(nn.Module):
                                     device=self.start.device)
         if decisions.dim() == 1:
             decisions = decisions.unsqueeze(0)
-        if decisions.dim() != 2 or decisions.shape[1] != self.num_decisions:
-            raise ValueError(
-                f'decisions must be (n, {self.num_decisions}) for B = '
-                f'{self.num_blocks}, got {tuple(decisions.shape)}')
+        if decisions.dim() != 2 or decisions.shape[1] != len(self.sizes):
+            raise ValueError(f'decisions must be (n, {len(self.sizes)}), '
+                             f'got {tuple(decisions.shape)}')
         sizes = torch.tensor(self.sizes, device=decisions.device)
         bad = (decisions < 0) | (decisions >= sizes)
         if bad.any():

@@ -131,4 +131,5 @@ def test_sigterm_ends_the_workers_and_keeps_finished_rows(tmp_path,
     assert signal.getsignal(signal.SIGTERM) is before
     import multiprocessing
     assert not multiprocessing.active_children()
-    assert 1 <= len(TruthTable(tmp_path / 'table.jsonl').rows) < 3
+    # One job finished (seconds each); the kill came 10 ms after its row.
+    assert len(TruthTable(tmp_path / 'table.jsonl').rows) == 1
