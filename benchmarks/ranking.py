@@ -32,6 +32,16 @@ missing). Prints one JSON object:
   spread of a single supernet run) and, per supernet seed, the share of the
   ensembles left in its shrunk space and its last reference-ensemble val
   accuracy;
+* ``supernet_epochs`` (the headline's budget) and ``budget_curve``: the
+  headline row's tau per supernet budget (``--epochs`` and each of
+  ``--budget-epochs``, ``--budget-seeds`` supernets each, the config's
+  three shrinks spread in proportion: ``shrink_schedule``), each point with
+  ``epochs``, ``images_per_path``, ``kendall_tau`` (+ ``_ci95``,
+  ``_per_seed``) and ``train_seconds``; plotted against one standalone
+  training's images and the truth's ceiling (``ranking_budget_*.png``).
+  Its extra budgets are rows too (longer training as a remedy), as is each
+  of ``--remedies`` (``REMEDIES``: FairNAS-style fair sampling, a larger
+  BN recalibration set), named ``<remedy>-<headline>``;
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
   per seed and the supernet ``scores`` per row (one per supernet seed);
 * ``ennas`` (unless ``--no-ennas``): the headline row's metric and
@@ -62,6 +72,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import torch
 
 from neas_mm.evaluation import SupernetScorer
+from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
@@ -110,23 +121,27 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
                     seed: int, args: argparse.Namespace, tag: str, setup,
                     calib: torch.Tensor, train_images: Optional[int] = None,
                     options: Sequence[str] = (),
-                    in_space: Optional[Callable] = None) -> Dict[str, Any]:
-    """Train (or reuse) one supernet (on the first ``train_images`` of the
-    train split an epoch, default ``args.train_images``, else all; more
-    ``--cfg-options`` in ``options``) and score every ensemble with it
-    (and the ensembles ``in_space(final space)`` draws, with their
-    standalone accuracies per seed)."""
+                    in_space: Optional[Callable] = None,
+                    epochs: Optional[int] = None) -> Dict[str, Any]:
+    """Train (or reuse) one supernet for ``epochs`` (default
+    ``--epochs``; its shrinks spread as ``shrink_schedule`` says) on the
+    first ``train_images`` of the train split an epoch (default
+    ``args.train_images``, else all; more ``--cfg-options`` in
+    ``options``) and score every ensemble with it (and the ensembles
+    ``in_space(final space)`` draws, with their standalone accuracies per
+    seed)."""
     train_images = train_images or args.train_images
+    epochs = epochs or args.epochs
     name = name + (f'_s{seed}' if seed else '')
     # Settings other than the full run's are in the name, so that a run
     # of other settings is never resumed or reused.
     if args.train_images:
         name += f'_n{args.train_images}'
-    if args.epochs != 4:
-        name += f'_e{args.epochs}'
+    if epochs != 4:
+        name += f'_e{epochs}'
     work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
     checkpoint = train_supernet(
-        config, work_dir, args.epochs,
+        config, work_dir, epochs,
         [f'custom_hooks.0.metric.type={METRICS[metric]}',
          f'model.backbone.operators={operators}',
          f'randomness.seed={seed}', f'model.sampler.seed={seed}',
@@ -134,10 +149,14 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
            for key in ('train_dataloader', 'val_dataloader',
                        'search_dataloader')],
          *([f'train_dataloader.dataset.indices={train_images}']
-           if train_images else []), *options])
+           if train_images else []),
+         *(shrink_schedule(epochs) if config == CONFIG else []), *options])
     # The scores are kept beside the checkpoint: a rerun that asks the
     # same (ensembles, calibration, in-space draw) reads them.
-    cache = work_dir / 'ranking_scores.json'
+    # One cache per calibration size: the calibration remedy rescores the
+    # headline row's supernets without losing their default scores.
+    cache = work_dir / ('ranking_scores.json' if len(calib) == args.calib
+                        else f'ranking_scores_calib{len(calib)}.json')
     key = json.dumps(dict(archs=[a.to_arch_list() for a in setup.archs],
                           calib=len(calib), seeds=args.seeds,
                           in_space=None if in_space is None
@@ -178,6 +197,125 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
             f'{run["in_space_tau"]:.3f}')
     cache.write_text(json.dumps(dict(key=key, run=run)))
     return run
+
+
+def shrink_schedule(epochs: int) -> List[str]:
+    """``--cfg-options`` that spread the config's three shrinks
+    (216 -> 100 combinations after epochs 1, 2, 3 of 4) over ``epochs``
+    in the same proportion: every ``epochs // 4`` epochs from 8 epochs
+    on, so the last quarter trains the shrunk space; below 4 epochs,
+    larger drops after each epoch but the last (2 epochs: one shrink
+    straight to 100). None at 4 epochs (the config's own schedule)."""
+    if epochs == 4:
+        return []
+    if epochs < 4:
+        shrinks = max(epochs - 1, 1)
+        return [f'custom_hooks.0.num_drop={-(-116 // shrinks)}']
+    return [f'custom_hooks.0.interval={epochs // 4}']
+
+
+def budget_curve(head: Dict[str, Any], args: argparse.Namespace, tag: str,
+                 setup, calib: torch.Tensor, truth: List[float]
+                 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """The headline row's tau per supernet budget: ``head`` at
+    ``--epochs`` and one row per epoch count of ``--budget-epochs``
+    (``--budget-seeds`` supernet seeds each), sorted by epochs. A point
+    gives its ``images_per_path`` (every path of a drawn ensemble sees
+    each training image of the epoch), the tau with its interval over
+    ensembles and per seed, and the supernets' training seconds."""
+    metric, operators = args.rows[0], args.operators[0]
+    images = args.train_images or len(setup.splits['train'][0])
+    rows = {args.epochs: head}
+    if args.epochs in args.budget_epochs:
+        raise ValueError(f'--budget-epochs {args.budget_epochs} repeats '
+                         f'--epochs {args.epochs}, already the headline')
+    for epochs in args.budget_epochs:
+        if epochs not in rows:
+            rows[epochs] = ranking_row(
+                f'{metric}-{operators}-e{epochs}',
+                [supernet_scores(head['name'], CONFIG, metric, operators,
+                                 seed, args, tag, setup, calib,
+                                 epochs=epochs)
+                 for seed in range(args.budget_seeds)],
+                metric, operators, truth)
+    return [dict(epochs=epochs, images_per_path=epochs * images,
+                 supernet_seeds=len(row['kendall_tau_per_seed']),
+                 **{k: row[k] for k in ('kendall_tau', 'kendall_tau_ci95',
+                                        'kendall_tau_per_seed',
+                                        'spearman_rho', 'top_k_overlap',
+                                        'supernet_mean_acc')},
+                 train_seconds=row['train_seconds'])
+            for epochs, row in sorted(rows.items())], \
+        [row for epochs, row in sorted(rows.items()) if row is not head]
+
+
+#: Remedies of the one-shot literature, each a row of the headline metric
+#: and operators: FairNAS's strict fairness (every choice of a layer once
+#: per round of draws) and a larger BN recalibration set per scored
+#: ensemble. Longer training is the budget curve.
+REMEDIES = dict(fair=['model.sampler.type=neas_mm.FairKPathSampler'],
+                calib1024=[])
+REMEDY_CALIB = dict(calib1024=1024)
+
+
+def remedy_rows(args: argparse.Namespace, tag: str, setup,
+                calib: torch.Tensor, truth: List[float]
+                ) -> List[Dict[str, Any]]:
+    """One row per remedy of ``--remedies`` (``REMEDIES``), with the
+    headline row's metric, operators and ``--supernet-seeds``. The
+    calibration remedy rescores the headline supernets (no training)."""
+    metric, operators = args.rows[0], args.operators[0]
+    base = f'{metric}-{operators}'
+    train_images = setup.splits['train'][0]
+    order = torch.randperm(len(train_images),
+                           generator=torch.Generator().manual_seed(0))
+    rows = []
+    for remedy in args.remedies:
+        size = REMEDY_CALIB.get(remedy)
+        name = base if size else f'{remedy}-{base}'
+        runs = [supernet_scores(
+            name, CONFIG, metric, operators, seed, args, tag, setup,
+            train_images[order[:size]] if size else calib,
+            options=REMEDIES[remedy])
+            for seed in range(args.supernet_seeds)]
+        row = ranking_row(f'{remedy}-{base}', runs, metric, operators,
+                          truth)
+        row['remedy'] = remedy
+        rows.append(row)
+    return rows
+
+
+def plot_budget(curve: List[Dict[str, Any]], ceiling: Optional[float],
+                standalone_images: int, out: Path) -> None:
+    """Tau (mean, seeds as dots, 95% interval) against the supernet's
+    images per path, with the truth's ceiling and one standalone
+    training's images marked."""
+    fig, axes = new_figure(1, 1, (5.5, 3.8))
+    ax = axes[0][0]
+    xs = [p['images_per_path'] for p in curve]
+    ax.errorbar(xs, [p['kendall_tau'] for p in curve],
+                yerr=[[p['kendall_tau'] - p['kendall_tau_ci95'][0]
+                       for p in curve],
+                      [p['kendall_tau_ci95'][1] - p['kendall_tau']
+                       for p in curve]],
+                marker='o', capsize=3, label='supernet (mean, 95% CI)')
+    for p in curve:
+        ax.scatter([p['images_per_path']] * len(p['kendall_tau_per_seed']),
+                   p['kendall_tau_per_seed'], s=12, alpha=0.6, color='gray')
+    if ceiling is not None:
+        ax.axhline(ceiling, ls='--', color='green',
+                   label=f'ceiling of the truth ({ceiling:.2f})')
+    ax.axvline(standalone_images, ls=':', color='black',
+               label='one standalone training')
+    ax.set_xscale('log')
+    ticks = sorted(set(xs) | {standalone_images})
+    ax.set_xticks(ticks, [f'{x / 1000:g}k' for x in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel('supernet training images per path')
+    ax.set_ylabel('Kendall tau vs the table')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    save_figure(fig, out)
 
 
 def ranking_row(name: str, runs: List[Dict[str, Any]], metric: str,
@@ -404,6 +542,19 @@ def main() -> None:
                         help='rank the final spaces of the expanded runs '
                         'too (another 8 x 2 standalone runs each when '
                         'expanding changed the later shrinks)')
+    parser.add_argument('--budget-epochs', type=int, nargs='*',
+                        default=[2, 8],
+                        help='more supernet budgets (epochs) of the '
+                        'headline row for `budget_curve` (none: the curve '
+                        'holds --epochs only)')
+    parser.add_argument('--budget-seeds', type=int, default=None,
+                        help='supernet seeds per budget of --budget-epochs '
+                        '(default: --supernet-seeds)')
+    parser.add_argument('--remedies', nargs='*', choices=sorted(REMEDIES),
+                        default=['fair', 'calib1024'],
+                        help='remedy rows of the headline metric and '
+                        'operators (fair: FairKPathSampler; calib1024: BN '
+                        'recalibrated on 1,024 images instead of --calib)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
@@ -414,6 +565,13 @@ def main() -> None:
         args.supernet_seeds = 1
         args.senas_metrics = args.senas_metrics[:1]
         args.senas_archs = 4
+        args.budget_epochs = [1]
+        args.remedies = args.remedies[:1]
+    if args.budget_seeds is None:
+        args.budget_seeds = args.supernet_seeds
+    if min(args.budget_epochs, default=1) < 1 or args.budget_seeds < 1:
+        raise ValueError(f'--budget-epochs {args.budget_epochs} and '
+                         f'--budget-seeds {args.budget_seeds} must be >= 1')
     torch.set_num_threads(args.threads)
     setup, standalone, truth, calib, truth_stats = standalone_truth(
         args, CONFIG)
@@ -453,6 +611,11 @@ def main() -> None:
     plot_file = args.out_dir / f'ranking_{tag}.png'
     plot(rows, truth, plot_file, ncols=max(len(args.rows), min(3, len(rows))))
     head = rows[0]
+    curve, budget_rows = budget_curve(head, args, tag, setup, calib, truth)
+    rows += budget_rows + remedy_rows(args, tag, setup, calib, truth)
+    budget_plot = args.out_dir / f'ranking_budget_{tag}.png'
+    plot_budget(curve, truth_stats.get('ceiling_tau'),
+                TABLE_RECIPE.steps * TABLE_RECIPE.batch_size, budget_plot)
     extra = {}
     if args.ennas:
         ennas = [r for r in rows if r['name'].startswith('ennas-')]
@@ -469,6 +632,8 @@ def main() -> None:
                                 'top_k_overlap', 'top_k',
                                 'supernet_mean_acc',
                                 'resolvable_tau_difference')},
+        supernet_epochs=args.epochs, budget_curve=curve,
+        budget_plot=str(budget_plot),
         **ceiling, **truth_stats, standalone_mean_acc=statistics.mean(truth),
         rows=[{k: v for k, v in r.items() if k != 'scores'} for r in rows],
         archs=[dict(arch_list=a.to_arch_list(), flops=setup.table.macs(a),

@@ -5,7 +5,7 @@ from .classifiers import (NEASSupernetClassifier, pack_extra_state,
                           unpack_extra_state)
 from .controller_policy import ControllerPolicy
 from .heads import NEASEnsembleHead
-from .samplers import DiversityKPathSampler, KPathSampler
+from .samplers import DiversityKPathSampler, FairKPathSampler, KPathSampler
 
 __all__ = [
     'ControllerPolicy',
@@ -13,6 +13,6 @@ __all__ = [
     'NASNetBackbone', 'NEASSupernet', 'NEASEnsembleBackbone',
     'slice_supernet_state_dict',
     'NEASEnsembleHead', 'NEASSupernetClassifier', 'KPathSampler',
-    'DiversityKPathSampler',
+    'DiversityKPathSampler', 'FairKPathSampler',
     'pack_extra_state', 'unpack_extra_state'
 ]
