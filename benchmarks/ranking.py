@@ -34,14 +34,17 @@ missing). Prints one JSON object:
   accuracy;
 * ``supernet_epochs`` (the headline's budget) and ``budget_curve``: the
   headline row's tau per supernet budget (``--epochs`` and each of
-  ``--budget-epochs``, ``--budget-seeds`` supernets each, the config's
+  ``--budget-epochs``, ``--extra-seeds`` supernets each, the config's
   three shrinks spread in proportion: ``shrink_schedule``), each point with
   ``epochs``, ``images_per_path``, ``kendall_tau`` (+ ``_ci95``,
   ``_per_seed``) and ``train_seconds``; plotted against one standalone
   training's images and the truth's ceiling (``ranking_budget_*.png``).
   Its extra budgets are rows too (longer training as a remedy), as is each
   of ``--remedies`` (``REMEDIES``: FairNAS-style fair sampling, a larger
-  BN recalibration set), named ``<remedy>-<headline>``;
+  BN recalibration set), named ``<remedy>-<headline>``. Every row after
+  the headline has ``tau_minus_headline`` with ``_ci95`` and ``_resolved``
+  (a paired bootstrap over the same ensembles:
+  ``neas_mm.search.paired_tau_difference``);
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
   per seed and the supernet ``scores`` per row (one per supernet seed);
 * ``ennas`` (unless ``--no-ennas``): the headline row's metric and
@@ -76,6 +79,7 @@ from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
+                            paired_tau_difference,
                             rank_agreement_over_seeds,
                             resolvable_tau_difference, stratified_by_flops)
 from bench_common.args import add_calib_option, benchmark_parser
@@ -219,7 +223,7 @@ def budget_curve(head: Dict[str, Any], args: argparse.Namespace, tag: str,
                  ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """The headline row's tau per supernet budget: ``head`` at
     ``--epochs`` and one row per epoch count of ``--budget-epochs``
-    (``--budget-seeds`` supernet seeds each), sorted by epochs. A point
+    (``--extra-seeds`` supernet seeds each), sorted by epochs. A point
     gives its ``images_per_path`` (every path of a drawn ensemble sees
     each training image of the epoch), the tau with its interval over
     ensembles and per seed, and the supernets' training seconds."""
@@ -236,7 +240,7 @@ def budget_curve(head: Dict[str, Any], args: argparse.Namespace, tag: str,
                 [supernet_scores(head['name'], CONFIG, metric, operators,
                                  seed, args, tag, setup, calib,
                                  epochs=epochs)
-                 for seed in range(args.budget_seeds)],
+                 for seed in range(args.extra_seeds)],
                 metric, operators, truth)
     return [dict(epochs=epochs, images_per_path=epochs * images,
                  supernet_seeds=len(row['kendall_tau_per_seed']),
@@ -262,7 +266,7 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
                 calib: torch.Tensor, truth: List[float]
                 ) -> List[Dict[str, Any]]:
     """One row per remedy of ``--remedies`` (``REMEDIES``), with the
-    headline row's metric, operators and ``--supernet-seeds``. The
+    headline row's metric and operators, ``--extra-seeds`` supernets. The
     calibration remedy rescores the headline supernets (no training)."""
     metric, operators = args.rows[0], args.operators[0]
     base = f'{metric}-{operators}'
@@ -277,7 +281,7 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
             name, CONFIG, metric, operators, seed, args, tag, setup,
             train_images[order[:size]] if size else calib,
             options=REMEDIES[remedy])
-            for seed in range(args.supernet_seeds)]
+            for seed in range(args.extra_seeds)]
         row = ranking_row(f'{remedy}-{base}', runs, metric, operators,
                           truth)
         row['remedy'] = remedy
@@ -547,9 +551,10 @@ def main() -> None:
                         help='more supernet budgets (epochs) of the '
                         'headline row for `budget_curve` (none: the curve '
                         'holds --epochs only)')
-    parser.add_argument('--budget-seeds', type=int, default=None,
-                        help='supernet seeds per budget of --budget-epochs '
-                        '(default: --supernet-seeds)')
+    parser.add_argument('--extra-seeds', type=int, default=None,
+                        help='supernet seeds of each budget of '
+                        '--budget-epochs and each of --remedies (default: '
+                        '--supernet-seeds)')
     parser.add_argument('--remedies', nargs='*', choices=sorted(REMEDIES),
                         default=['fair', 'calib1024'],
                         help='remedy rows of the headline metric and '
@@ -567,11 +572,11 @@ def main() -> None:
         args.senas_archs = 4
         args.budget_epochs = [1]
         args.remedies = args.remedies[:1]
-    if args.budget_seeds is None:
-        args.budget_seeds = args.supernet_seeds
-    if min(args.budget_epochs, default=1) < 1 or args.budget_seeds < 1:
+    if args.extra_seeds is None:
+        args.extra_seeds = args.supernet_seeds
+    if min(args.budget_epochs, default=1) < 1 or args.extra_seeds < 1:
         raise ValueError(f'--budget-epochs {args.budget_epochs} and '
-                         f'--budget-seeds {args.budget_seeds} must be >= 1')
+                         f'--extra-seeds {args.extra_seeds} must be >= 1')
     torch.set_num_threads(args.threads)
     setup, standalone, truth, calib, truth_stats = standalone_truth(
         args, CONFIG)
@@ -613,6 +618,12 @@ def main() -> None:
     head = rows[0]
     curve, budget_rows = budget_curve(head, args, tag, setup, calib, truth)
     rows += budget_rows + remedy_rows(args, tag, setup, calib, truth)
+    for row in rows[1:]:
+        # Paired over the same ensembles: tighter than two intervals.
+        paired = paired_tau_difference(row['scores'], head['scores'], truth)
+        row.update(tau_minus_headline=paired['difference'],
+                   tau_minus_headline_ci95=paired['difference_ci95'],
+                   tau_minus_headline_resolved=paired['resolved'])
     budget_plot = args.out_dir / f'ranking_budget_{tag}.png'
     plot_budget(curve, truth_stats.get('ceiling_tau'),
                 TABLE_RECIPE.steps * TABLE_RECIPE.batch_size, budget_plot)

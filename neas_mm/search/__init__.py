@@ -19,7 +19,8 @@ from .nasnet_controller import ControllerSample, NASNetController
 from .nasnet_decisions import NASNetDecisions
 from .neas_decisions import NEASDecisions
 from .ppo_trainer import PPOTrainer, ppo_surrogate_loss, reinforce_loss
-from .rank_stats import (bootstrap_interval, kendall_tau, rank_agreement,
+from .rank_stats import (bootstrap_interval, kendall_tau,
+                         paired_tau_difference, rank_agreement,
                          rank_agreement_over_seeds,
                          spearman_rho, top_k_overlap)
 from .shrink_selection import select_drops
@@ -37,6 +38,7 @@ __all__ = [
     'quality_vector', 'similarity_matrix', 'select_drops',
     'SHRINK_METRICS', 'AccuracyMetric', 'DiversityMetric', 'NoneMetric',
     'RandomMetric', 'SENASMetric', 'bootstrap_interval', 'kendall_tau',
+    'paired_tau_difference',
     'rank_agreement', 'rank_agreement_over_seeds', 'spearman_rho',
     'top_k_overlap', 'stratified_by_flops', 'distillation_loss',
     'teacher_loss', 'teacher_weights', 'combo_probabilities',

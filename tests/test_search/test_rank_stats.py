@@ -69,3 +69,27 @@ def test_agreement_over_seeds_averages_the_scorings():
     assert single['kendall_tau'] == pytest.approx(1.0)
     with pytest.raises(ValueError, match='same'):
         rank_agreement_over_seeds([good, [1, 2]], truth)
+
+
+def test_paired_tau_difference():
+    import random
+
+    from neas_mm.search import paired_tau_difference
+    rng = random.Random(0)
+    truth = [rng.random() for _ in range(40)]
+    # a: truth plus small noise; b: the same noise plus much more. Both
+    # share the small noise, so pairing resolves their difference.
+    small = [rng.gauss(0, 0.05) for _ in truth]
+    a = [t + e for t, e in zip(truth, small)]
+    b = [t + e + rng.gauss(0, 0.5) for t, e in zip(truth, small)]
+    out = paired_tau_difference([a], [b], truth)
+    assert out['difference'] == pytest.approx(
+        kendall_tau(a, truth) - kendall_tau(b, truth))
+    low, high = out['difference_ci95']
+    assert 0 < low <= out['difference'] <= high and out['resolved']
+    # A method against itself: difference 0, not resolved.
+    same = paired_tau_difference([a, b], [a, b], truth)
+    assert same['difference'] == 0 and same['difference_ci95'] == (0, 0)
+    assert not same['resolved']
+    with pytest.raises(ValueError, match='same >= 3 items'):
+        paired_tau_difference([a[:5]], [b], truth)
