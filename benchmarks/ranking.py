@@ -90,8 +90,9 @@ from bench_common.senas_runs import (expansion_stats, plot_senas,
                                      senas_summary)
 from bench_common.truth import add_truth_options, standalone_truth
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
-                                        load_supernet, train_seconds,
-                                        train_supernet, wall_seconds)
+                                        load_supernet, train_in_parallel,
+                                        train_seconds, train_supernet,
+                                        wall_seconds)
 
 CONFIG = REPO / 'configs' / 'neas' / 'neas_supernet_k2_cluttered.py'
 ENNAS_CONFIG = CONFIG.with_name('neas_supernet_k2_ennas_cluttered.py')
@@ -121,42 +122,55 @@ def plot(rows: List[Dict[str, Any]], truth: List[float], out: Path,
     save_figure(fig, out)
 
 
+SupernetJob = Tuple[Path, Path, int, List[str]]
+
+
+def supernet_job(name: str, config: Path, metric: str, operators: str,
+                 seed: int, args: argparse.Namespace, tag: str,
+                 train_images: Optional[int] = None,
+                 options: Sequence[str] = (),
+                 epochs: Optional[int] = None) -> SupernetJob:
+    """``train_supernet``'s arguments for one supernet: ``epochs``
+    (default ``--epochs``; its shrinks spread as ``shrink_schedule``
+    says) on the first ``train_images`` of the train split an epoch
+    (default ``args.train_images``, else all), more ``--cfg-options`` in
+    ``options``. The work dir's name holds every setting that differs
+    from the full run's, so that a run of other settings is never resumed
+    or reused."""
+    train_images = train_images or args.train_images
+    epochs = epochs or args.epochs
+    name = name + (f'_s{seed}' if seed else '')
+    if args.train_images:
+        name += f'_n{args.train_images}'
+    if epochs != 4:
+        name += f'_e{epochs}'
+    work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
+    return config, work_dir, epochs, [
+        f'custom_hooks.0.metric.type={METRICS[metric]}',
+        f'model.backbone.operators={operators}',
+        f'randomness.seed={seed}', f'model.sampler.seed={seed}',
+        *[f'{key}.dataset.data_root={args.data_root}'
+          for key in ('train_dataloader', 'val_dataloader',
+                      'search_dataloader')],
+        *([f'train_dataloader.dataset.indices={train_images}']
+          if train_images else []),
+        *(shrink_schedule(epochs) if config == CONFIG else []), *options]
+
+
 def supernet_scores(name: str, config: Path, metric: str, operators: str,
                     seed: int, args: argparse.Namespace, tag: str, setup,
                     calib: torch.Tensor, train_images: Optional[int] = None,
                     options: Sequence[str] = (),
                     in_space: Optional[Callable] = None,
                     epochs: Optional[int] = None) -> Dict[str, Any]:
-    """Train (or reuse) one supernet for ``epochs`` (default
-    ``--epochs``; its shrinks spread as ``shrink_schedule`` says) on the
-    first ``train_images`` of the train split an epoch (default
-    ``args.train_images``, else all; more ``--cfg-options`` in
-    ``options``) and score every ensemble with it (and the ensembles
-    ``in_space(final space)`` draws, with their standalone accuracies per
-    seed)."""
-    train_images = train_images or args.train_images
-    epochs = epochs or args.epochs
-    name = name + (f'_s{seed}' if seed else '')
-    # Settings other than the full run's are in the name, so that a run
-    # of other settings is never resumed or reused.
-    if args.train_images:
-        name += f'_n{args.train_images}'
-    if epochs != 4:
-        name += f'_e{epochs}'
-    work_dir = args.out_dir / 'ranking' / f'{name}_{tag}'
-    checkpoint = train_supernet(
-        config, work_dir, epochs,
-        [f'custom_hooks.0.metric.type={METRICS[metric]}',
-         f'model.backbone.operators={operators}',
-         f'randomness.seed={seed}', f'model.sampler.seed={seed}',
-         *[f'{key}.dataset.data_root={args.data_root}'
-           for key in ('train_dataloader', 'val_dataloader',
-                       'search_dataloader')],
-         *([f'train_dataloader.dataset.indices={train_images}']
-           if train_images else []),
-         *(shrink_schedule(epochs) if config == CONFIG else []), *options])
-    # The scores are kept beside the checkpoint: a rerun that asks the
-    # same (ensembles, calibration, in-space draw) reads them.
+    """Train (or reuse) one supernet (``supernet_job``) and score every
+    ensemble with it (and the ensembles ``in_space(final space)`` draws,
+    with their standalone accuracies per seed)."""
+    job = supernet_job(name, config, metric, operators, seed, args, tag,
+                       train_images, options, epochs)
+    work_dir = job[1]
+    name = work_dir.name[:-len(tag) - 1]
+    checkpoint = train_supernet(*job)
     # One cache per calibration size: the calibration remedy rescores the
     # headline row's supernets without losing their default scores.
     cache = work_dir / ('ranking_scores.json' if len(calib) == args.calib
@@ -499,6 +513,24 @@ def plot_ennas(rows: List[Dict[str, Any]], out: Path) -> None:
     save_figure(fig, out)
 
 
+def planned_jobs(args: argparse.Namespace, tag: str) -> List[SupernetJob]:
+    """The plain supernets a run scores: each metric row's, each extra
+    budget's and each training remedy's, headline seeds first."""
+    metric, operators = args.rows[0], args.operators[0]
+    jobs = [supernet_job(f'{m}-{o}', CONFIG, m, o, seed, args, tag)
+            for seed in range(args.supernet_seeds)
+            for o in args.operators for m in args.rows]
+    for seed in range(args.extra_seeds):
+        jobs += [supernet_job(f'{metric}-{operators}', CONFIG, metric,
+                              operators, seed, args, tag, epochs=epochs)
+                 for epochs in args.budget_epochs]
+        jobs += [supernet_job(f'{remedy}-{metric}-{operators}', CONFIG,
+                              metric, operators, seed, args, tag,
+                              options=REMEDIES[remedy])
+                 for remedy in args.remedies if remedy not in REMEDY_CALIB]
+    return jobs
+
+
 def main() -> None:
     parser = benchmark_parser(
         __doc__, '6 ensembles, 200 standalone steps, 2 supernet epochs on '
@@ -560,6 +592,11 @@ def main() -> None:
                         help='remedy rows of the headline metric and '
                         'operators (fair: FairKPathSampler; calib1024: BN '
                         'recalibrated on 1,024 images instead of --calib)')
+    parser.add_argument('--train-workers', type=int, default=1,
+                        help='train the rows\' supernets (metric rows, '
+                        'budgets, remedies) this many at a time, one thread '
+                        'each, before scoring them (EnNAS and SE-NAS rows '
+                        'train one by one)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
@@ -574,15 +611,19 @@ def main() -> None:
         args.remedies = args.remedies[:1]
     if args.extra_seeds is None:
         args.extra_seeds = args.supernet_seeds
-    if min(args.budget_epochs, default=1) < 1 or args.extra_seeds < 1:
+    if min(args.budget_epochs, default=1) < 1 or args.extra_seeds < 1 \
+            or args.train_workers < 1:
         raise ValueError(f'--budget-epochs {args.budget_epochs} and '
-                         f'--extra-seeds {args.extra_seeds} must be >= 1')
+                         f'--extra-seeds {args.extra_seeds} and '
+                         f'--train-workers {args.train_workers} must be >= 1')
     torch.set_num_threads(args.threads)
     setup, standalone, truth, calib, truth_stats = standalone_truth(
         args, CONFIG)
 
     rows = []
     tag = 'quick' if args.quick else 'full'
+    if args.train_workers > 1:
+        train_in_parallel(planned_jobs(args, tag), args.train_workers)
     for operators in args.operators:
         for metric in args.rows:
             name = f'{metric}-{operators}'

@@ -2,11 +2,13 @@
 (resumable, reused when done), load the trained classifier, read its log."""
 import json
 import math
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 from mmengine.config import Config
@@ -21,13 +23,14 @@ OPTIONS_FILE = 'train_options.json'
 
 
 def train_supernet(config: Path, work_dir: Path, epochs: int,
-                   cfg_options: Sequence[str] = ()) -> Path:
+                   cfg_options: Sequence[str] = (),
+                   threads: Optional[int] = None) -> Path:
     """Train (or resume, or reuse) a supernet for ``epochs``; its final
     checkpoint. The Runner's log goes to ``<work_dir>.log``."""
     return train_with_tool(
         config, work_dir, epochs,
         [f'train_cfg.max_epochs={epochs}', f'param_scheduler.end={epochs}',
-         *cfg_options])
+         *cfg_options], threads)
 
 
 def check_options(work_dir: Path, config: Path,
@@ -47,8 +50,31 @@ def check_options(work_dir: Path, config: Path,
         record.write_text(json.dumps(wanted, indent=1))
 
 
+def train_in_parallel(jobs: Sequence[Tuple[Path, Path, int, List[str]]],
+                      workers: int) -> None:
+    """Train the supernet ``jobs`` (``train_supernet``'s arguments) not
+    done yet, ``workers`` at once with one thread each (one process with
+    two threads uses 2 cores less well than two with one). An error
+    (or Ctrl-C) stops the rest; finished runs stay done and an
+    interrupted one resumes next time."""
+    todo = [job for job in jobs
+            if not (job[1] / f'epoch_{job[2]}.pth').is_file()]
+    if not todo:
+        return
+    log(f'training {len(todo)} supernets, {workers} at a time, one '
+        'thread each')
+    pool = ThreadPoolExecutor(workers)
+    try:
+        for future in [pool.submit(train_supernet, *job, threads=1)
+                       for job in todo]:
+            future.result()
+    finally:  # on an error, the queued runs are dropped
+        pool.shutdown(cancel_futures=True)
+
+
 def train_with_tool(config: Path, work_dir: Path, epochs: int,
-                    cfg_options: Sequence[str] = ()) -> Path:
+                    cfg_options: Sequence[str] = (),
+                    threads: Optional[int] = None) -> Path:
     """Run ``tools/train.py config`` into ``work_dir`` (resumed if
     interrupted, reused if ``epoch_<epochs>.pth`` exists, refused if it was
     trained with other options: ``check_options``); that checkpoint.
@@ -67,11 +93,15 @@ def train_with_tool(config: Path, work_dir: Path, epochs: int,
         cmd.append('--resume')
     log(f'training {config.name} ({epochs} epochs, '
         f'{" ".join(cfg_options) or "as configured"}) -> {work_dir}')
+    env = dict(os.environ)
+    if threads:
+        env.update(OMP_NUM_THREADS=str(threads),
+                   MKL_NUM_THREADS=str(threads))
     start = time.perf_counter()
     try:
         with (work_dir.parent / f'{work_dir.name}.log').open('w') as out:
             subprocess.run(cmd, check=True, cwd=REPO, stdout=out,
-                           stderr=subprocess.STDOUT)
+                           stderr=subprocess.STDOUT, env=env)
     finally:  # an interrupted part counts too: the resume adds the rest
         before = wall_seconds(work_dir)
         (work_dir / WALL_FILE).write_text(json.dumps(dict(
