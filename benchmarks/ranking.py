@@ -43,8 +43,8 @@ missing). Prints one JSON object:
   of ``--remedies`` (``REMEDIES``: FairNAS-style fair sampling, a larger
   BN recalibration set), named ``<remedy>-<headline>``. Every row after
   the headline has ``tau_minus_headline`` with ``_ci95`` and ``_resolved``
-  (a paired bootstrap over the same ensembles:
-  ``neas_mm.search.paired_tau_difference``);
+  (a bootstrap over the same ensembles, paired, and over each row's
+  supernets: ``neas_mm.search.paired_tau_difference``);
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
   per seed and the supernet ``scores`` per row (one per supernet seed);
 * ``ennas`` (unless ``--no-ennas``): the headline row's metric and
@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
+from mmengine.config import Config
 
 from neas_mm.evaluation import SupernetScorer
 from neas_mm.evaluation.truth_table import TABLE_RECIPE
@@ -136,7 +137,20 @@ def supernet_job(name: str, config: Path, metric: str, operators: str,
     (default ``args.train_images``, else all), more ``--cfg-options`` in
     ``options``. The work dir's name holds every setting that differs
     from the full run's, so that a run of other settings is never resumed
-    or reused."""
+    or reused.
+
+    Args:
+        name: The row's name (the work dir's stem).
+        config: The supernet config.
+        metric: Shrink metric (a key of ``METRICS``).
+        operators: ``entangled`` or ``independent``.
+        seed: Supernet seed (Runner and sampler).
+        args: The benchmark's options.
+        tag: ``full`` or ``quick``.
+        train_images: Training images an epoch (default: all).
+        options: More ``--cfg-options``.
+        epochs: Supernet epochs (default ``--epochs``).
+    """
     train_images = train_images or args.train_images
     epochs = epochs or args.epochs
     name = name + (f'_s{seed}' if seed else '')
@@ -218,18 +232,32 @@ def supernet_scores(name: str, config: Path, metric: str, operators: str,
 
 
 def shrink_schedule(epochs: int) -> List[str]:
-    """``--cfg-options`` that spread the config's three shrinks
-    (216 -> 100 combinations after epochs 1, 2, 3 of 4) over ``epochs``
-    in the same proportion: every ``epochs // 4`` epochs from 8 epochs
-    on, so the last quarter trains the shrunk space; below 4 epochs,
-    larger drops after each epoch but the last (2 epochs: one shrink
-    straight to 100). None at 4 epochs (the config's own schedule)."""
-    if epochs == 4:
+    """``--cfg-options`` that spread the cluttered config's shrinks (after
+    epochs 1, 2, 3 of 4, ``num_drop`` each, clipped at ``threshold``)
+    over ``epochs`` in the same proportion.
+
+    Args:
+        epochs: The supernet's epochs: 4 keeps the config's schedule; a
+            multiple of 4 shrinks every ``epochs // 4`` epochs (the last
+            quarter trains the shrunk space); 2 or 3 drop the same total
+            in ``epochs - 1`` larger shrinks; 1 cannot shrink (the hook
+            never shrinks after the last epoch).
+
+    Raises:
+        ValueError: For other epoch counts (5-7, 9-11, ...), which no
+            interval spreads in proportion.
+    """
+    if epochs == 4 or epochs == 1:
         return []
+    hook = Config.fromfile(str(CONFIG)).custom_hooks[0]
     if epochs < 4:
-        shrinks = max(epochs - 1, 1)
-        return [f'custom_hooks.0.num_drop={-(-116 // shrinks)}']
-    return [f'custom_hooks.0.interval={epochs // 4}']
+        total = 3 * hook['num_drop']  # clipped at the threshold
+        return [f'custom_hooks.0.num_drop={-(-total // (epochs - 1))}']
+    if epochs % 4:
+        raise ValueError(f'a supernet budget of {epochs} epochs cannot '
+                         'spread the three shrinks in proportion: use 1-4 '
+                         'or a multiple of 4')
+    return [f'custom_hooks.0.interval={epochs // 4 * hook["interval"]}']
 
 
 def budget_curve(head: Dict[str, Any], args: argparse.Namespace, tag: str,
@@ -240,13 +268,20 @@ def budget_curve(head: Dict[str, Any], args: argparse.Namespace, tag: str,
     (``--extra-seeds`` supernet seeds each), sorted by epochs. A point
     gives its ``images_per_path`` (every path of a drawn ensemble sees
     each training image of the epoch), the tau with its interval over
-    ensembles and per seed, and the supernets' training seconds."""
+    ensembles and per seed, and the supernets' training seconds. Also
+    returns the new budgets' rows (longer training is a remedy row).
+
+    Args:
+        head: The headline row (trained for ``--epochs``).
+        args: The benchmark's options.
+        tag: ``full`` or ``quick`` (in the work dirs' names).
+        setup: The task, its splits and the ensembles ranked.
+        calib: The BN calibration images.
+        truth: Standalone accuracy per ensemble (seed mean).
+    """
     metric, operators = args.rows[0], args.operators[0]
     images = args.train_images or len(setup.splits['train'][0])
     rows = {args.epochs: head}
-    if args.epochs in args.budget_epochs:
-        raise ValueError(f'--budget-epochs {args.budget_epochs} repeats '
-                         f'--epochs {args.epochs}, already the headline')
     for epochs in args.budget_epochs:
         if epochs not in rows:
             rows[epochs] = ranking_row(
@@ -280,8 +315,17 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
                 calib: torch.Tensor, truth: List[float]
                 ) -> List[Dict[str, Any]]:
     """One row per remedy of ``--remedies`` (``REMEDIES``), with the
-    headline row's metric and operators, ``--extra-seeds`` supernets. The
-    calibration remedy rescores the headline supernets (no training)."""
+    headline row's metric and operators, ``--extra-seeds`` supernets; the
+    calibration remedy rescores the headline's ``--supernet-seeds``
+    supernets (no training).
+
+    Args:
+        args: The benchmark's options.
+        tag: ``full`` or ``quick`` (in the work dirs' names).
+        setup: The task, its splits and the ensembles ranked.
+        calib: The default BN calibration images.
+        truth: Standalone accuracy per ensemble (seed mean).
+    """
     metric, operators = args.rows[0], args.operators[0]
     base = f'{metric}-{operators}'
     train_images = setup.splits['train'][0]
@@ -291,11 +335,13 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
     for remedy in args.remedies:
         size = REMEDY_CALIB.get(remedy)
         name = base if size else f'{remedy}-{base}'
+        # Rescoring costs no training: every headline supernet.
+        seeds = args.supernet_seeds if size else args.extra_seeds
         runs = [supernet_scores(
             name, CONFIG, metric, operators, seed, args, tag, setup,
             train_images[order[:size]] if size else calib,
             options=REMEDIES[remedy])
-            for seed in range(args.extra_seeds)]
+            for seed in range(seeds)]
         row = ranking_row(f'{remedy}-{base}', runs, metric, operators,
                           truth)
         row['remedy'] = remedy
@@ -304,10 +350,10 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
 
 
 def plot_budget(curve: List[Dict[str, Any]], ceiling: Optional[float],
-                standalone_images: int, out: Path) -> None:
+                standalone_images: Optional[int], out: Path) -> None:
     """Tau (mean, seeds as dots, 95% interval) against the supernet's
     images per path, with the truth's ceiling and one standalone
-    training's images marked."""
+    training's images (``standalone_images``, when known) marked."""
     fig, axes = new_figure(1, 1, (5.5, 3.8))
     ax = axes[0][0]
     xs = [p['images_per_path'] for p in curve]
@@ -323,10 +369,11 @@ def plot_budget(curve: List[Dict[str, Any]], ceiling: Optional[float],
     if ceiling is not None:
         ax.axhline(ceiling, ls='--', color='green',
                    label=f'ceiling of the truth ({ceiling:.2f})')
-    ax.axvline(standalone_images, ls=':', color='black',
-               label='one standalone training')
+    if standalone_images:
+        ax.axvline(standalone_images, ls=':', color='black',
+                   label='one standalone training')
     ax.set_xscale('log')
-    ticks = sorted(set(xs) | {standalone_images})
+    ticks = sorted(set(xs) | ({standalone_images} - {None}))
     ax.set_xticks(ticks, [f'{x / 1000:g}k' for x in ticks])
     ax.minorticks_off()
     ax.set_xlabel('supernet training images per path')
@@ -515,7 +562,12 @@ def plot_ennas(rows: List[Dict[str, Any]], out: Path) -> None:
 
 def planned_jobs(args: argparse.Namespace, tag: str) -> List[SupernetJob]:
     """The plain supernets a run scores: each metric row's, each extra
-    budget's and each training remedy's, headline seeds first."""
+    budget's and each training remedy's, headline seeds first.
+
+    Args:
+        args: The benchmark's options (rows, seeds, budgets, remedies).
+        tag: ``full`` or ``quick`` (in the work dirs' names).
+    """
     metric, operators = args.rows[0], args.operators[0]
     jobs = [supernet_job(f'{m}-{o}', CONFIG, m, o, seed, args, tag)
             for seed in range(args.supernet_seeds)
@@ -611,6 +663,15 @@ def main() -> None:
         args.remedies = args.remedies[:1]
     if args.extra_seeds is None:
         args.extra_seeds = args.supernet_seeds
+    # The headline's own budget is on the curve already.
+    args.budget_epochs = sorted(set(args.budget_epochs) - {args.epochs})
+    for epochs in args.budget_epochs:
+        shrink_schedule(epochs)  # refuses a budget it cannot spread
+    for remedy in args.remedies:
+        if REMEDY_CALIB.get(remedy, args.calib + 1) <= args.calib:
+            raise ValueError(f'--remedies {remedy} calibrates on '
+                             f'{REMEDY_CALIB[remedy]} images, not more than '
+                             f'--calib {args.calib}')
     if min(args.budget_epochs, default=1) < 1 or args.extra_seeds < 1 \
             or args.train_workers < 1:
         raise ValueError(f'--budget-epochs {args.budget_epochs} and '
@@ -660,14 +721,19 @@ def main() -> None:
     curve, budget_rows = budget_curve(head, args, tag, setup, calib, truth)
     rows += budget_rows + remedy_rows(args, tag, setup, calib, truth)
     for row in rows[1:]:
-        # Paired over the same ensembles: tighter than two intervals.
-        paired = paired_tau_difference(row['scores'], head['scores'], truth)
+        # Paired over the same ensembles (tighter than two intervals),
+        # the supernets resampled too (in pairs where a remedy rescored
+        # the headline's own).
+        paired = paired_tau_difference(
+            row['scores'], head['scores'], truth,
+            same_runs=row.get('remedy') in REMEDY_CALIB)
         row.update(tau_minus_headline=paired['difference'],
                    tau_minus_headline_ci95=paired['difference_ci95'],
                    tau_minus_headline_resolved=paired['resolved'])
     budget_plot = args.out_dir / f'ranking_budget_{tag}.png'
     plot_budget(curve, truth_stats.get('ceiling_tau'),
-                TABLE_RECIPE.steps * TABLE_RECIPE.batch_size, budget_plot)
+                TABLE_RECIPE.steps * TABLE_RECIPE.batch_size
+                if args.truth == 'table' else None, budget_plot)
     extra = {}
     if args.ennas:
         ennas = [r for r in rows if r['name'].startswith('ennas-')]

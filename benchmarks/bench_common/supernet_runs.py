@@ -52,13 +52,23 @@ def check_options(work_dir: Path, config: Path,
 
 def train_in_parallel(jobs: Sequence[Tuple[Path, Path, int, List[str]]],
                       workers: int) -> None:
-    """Train the supernet ``jobs`` (``train_supernet``'s arguments) not
-    done yet, ``workers`` at once with one thread each (one process with
-    two threads uses 2 cores less well than two with one). An error
-    (or Ctrl-C) stops the rest; finished runs stay done and an
-    interrupted one resumes next time."""
-    todo = [job for job in jobs
-            if not (job[1] / f'epoch_{job[2]}.pth').is_file()]
+    """Train the supernets of ``jobs`` not done yet, ``workers`` at once
+    with one thread each (one process with two threads uses 2 cores less
+    well than two with one). After an error no queued run starts (those
+    already running finish); finished runs stay done and an interrupted
+    one resumes next time.
+
+    Args:
+        jobs: ``train_supernet``'s arguments per run; runs into the same
+            work dir are trained once.
+        workers: Runs at a time.
+    """
+    todo, seen = [], set()
+    for job in jobs:
+        if job[1] not in seen and \
+                not (job[1] / f'epoch_{job[2]}.pth').is_file():
+            todo.append(job)
+        seen.add(job[1])
     if not todo:
         return
     log(f'training {len(todo)} supernets, {workers} at a time, one '

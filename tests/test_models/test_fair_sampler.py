@@ -9,8 +9,8 @@ OPS = ['k3_e4', 'k5_e4', 'k7_e4']
 
 
 def test_every_combination_once_per_round():
-    # Layer 1 always splits: 9 combinations, so each round of 9 draws
-    # holds each exactly once.
+    # Layer 1 always splits: 6 ordered pairs of distinct operators, so
+    # each round of 6 draws holds each exactly once.
     space = SearchSpace(2, (1, 1), (1, 1), ops=OPS)
     sampler = FairKPathSampler(seed=3)
     n = len(space.combos[1])
@@ -38,6 +38,22 @@ def test_fairer_than_uniform_with_random_split_points():
 
     assert imbalance(FairKPathSampler(seed=0)) <= 1
     assert imbalance(KPathSampler(seed=0)) > 3
+
+
+def test_shared_operators_dealt_fairly():
+    # Layers before the (random) split point are shared: their operator
+    # comes from the shared deck, which must stay balanced too.
+    space = SearchSpace(2, (2, 2, 2), (2, 6), ops=OPS)
+    sampler = FairKPathSampler(seed=0)
+    counts = collections.Counter()
+    for i in range(600):
+        arch = sampler.sample(space, i)
+        for m in range(arch.split):
+            counts[(m, arch.layer_ops(m)[0])] += 1
+    for m in range(6):
+        layer = [counts[(m, op)] for op in space.shared_ops(m)]
+        assert sum(layer) > 0 and max(layer) - min(layer) <= 1, (m, layer)
+
 
 
 def test_draw_depends_only_on_seed_and_index():

@@ -76,20 +76,43 @@ def test_paired_tau_difference():
 
     from neas_mm.search import paired_tau_difference
     rng = random.Random(0)
-    truth = [rng.random() for _ in range(40)]
-    # a: truth plus small noise; b: the same noise plus much more. Both
-    # share the small noise, so pairing resolves their difference.
-    small = [rng.gauss(0, 0.05) for _ in truth]
-    a = [t + e for t, e in zip(truth, small)]
-    b = [t + e + rng.gauss(0, 0.5) for t, e in zip(truth, small)]
+    truth = [rng.random() for _ in range(80)]
+    # a: truth plus noise; b: the same noise plus as much again. They
+    # share the first noise, so pairing resolves their difference where
+    # two separate intervals overlap.
+    shared = [rng.gauss(0, 0.2) for _ in truth]
+    a = [t + e for t, e in zip(truth, shared)]
+    b = [t + e + rng.gauss(0, 0.2) for t, e in zip(truth, shared)]
     out = paired_tau_difference([a], [b], truth)
     assert out['difference'] == pytest.approx(
         kendall_tau(a, truth) - kendall_tau(b, truth))
     low, high = out['difference_ci95']
     assert 0 < low <= out['difference'] <= high and out['resolved']
+    separate = rank_agreement(a, truth)['kendall_tau_ci95'][0], \
+        rank_agreement(b, truth)['kendall_tau_ci95'][1]
+    assert separate[0] < separate[1]  # unpaired intervals overlap
     # A method against itself: difference 0, not resolved.
-    same = paired_tau_difference([a, b], [a, b], truth)
+    same = paired_tau_difference([a, b], [a, b], truth, same_runs=True)
     assert same['difference'] == 0 and same['difference_ci95'] == (0, 0)
     assert not same['resolved']
     with pytest.raises(ValueError, match='same >= 3 items'):
         paired_tau_difference([a[:5]], [b], truth)
+    with pytest.raises(ValueError, match='as many runs'):
+        paired_tau_difference([a], [a, b], truth, same_runs=True)
+
+
+def test_paired_tau_difference_counts_run_spread():
+    import random
+
+    from neas_mm.search import paired_tau_difference
+    rng = random.Random(1)
+    truth = [rng.random() for _ in range(30)]
+    # Method a's two runs disagree wildly; b's run is the truth's middle.
+    good = [t + rng.gauss(0, 0.05) for t in truth]
+    bad = [rng.random() for _ in truth]
+    mid = [t + rng.gauss(0, 0.3) for t in truth]
+    spread = paired_tau_difference([good, bad], [mid], truth)
+    steady = paired_tau_difference([good, good], [mid], truth)
+    width = spread['difference_ci95'][1] - spread['difference_ci95'][0]
+    assert width > steady['difference_ci95'][1] - \
+        steady['difference_ci95'][0] + 0.2
