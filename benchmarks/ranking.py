@@ -45,6 +45,10 @@ missing). Prints one JSON object:
   the headline has ``tau_minus_headline`` with ``_ci95`` and ``_resolved``
   (a bootstrap over the same ensembles, paired, and over each row's
   supernets: ``neas_mm.search.paired_tau_difference``);
+* ``controls``: what every method should beat on the same ensembles: the
+  ensembles' multiply-adds as the proxy (``flops_tau`` with ``_ci95``, and
+  ``headline_minus_flops`` with ``_ci95``, paired) and a random ranking's
+  95% range of tau (``random_tau_range95``);
 * ``archs``: per ensemble its ``arch_list``, ``flops``, standalone ``val``
   per seed and the supernet ``scores`` per row (one per supernet seed);
 * ``ennas`` (unless ``--no-ennas``): the headline row's metric and
@@ -68,6 +72,7 @@ Run: ``.venv/bin/python benchmarks/ranking.py [--quick]``.
 """
 import argparse
 import json
+import random
 import statistics
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
@@ -79,7 +84,7 @@ from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.evaluation.ground_truth_setup import log
 from neas_mm.search import (bootstrap_interval, kendall_tau,
-                            paired_tau_difference,
+                            paired_tau_difference, rank_agreement,
                             rank_agreement_over_seeds,
                             resolvable_tau_difference, stratified_by_flops)
 from bench_common.args import add_calib_option, benchmark_parser
@@ -497,6 +502,31 @@ def plot_ennas(rows: List[Dict[str, Any]], out: Path) -> None:
     save_figure(fig, out)
 
 
+def controls(head: Dict[str, Any], flops: List[float], truth: List[float],
+             rounds: int = 1000) -> Dict[str, Any]:
+    """The proxies every method should beat, on the same ensembles: the
+    ensembles' multiply-adds (the zero-cost baseline: bigger is better)
+    with its tau, interval and the headline's paired difference from it;
+    and a random ranking's 95% range of tau (``rounds`` permutations of
+    the truth)."""
+    rng = random.Random(0)
+    taus = []
+    for _ in range(rounds):
+        order = list(truth)
+        rng.shuffle(order)
+        taus.append(kendall_tau(order, truth))
+    taus.sort()
+    flops_row = rank_agreement(flops, truth)
+    versus = paired_tau_difference(head['scores'], [flops], truth)
+    return dict(
+        flops_tau=flops_row['kendall_tau'],
+        flops_tau_ci95=flops_row['kendall_tau_ci95'],
+        headline_minus_flops=versus['difference'],
+        headline_minus_flops_ci95=versus['difference_ci95'],
+        random_tau_range95=(taus[int(0.025 * (rounds - 1))],
+                            taus[int(0.975 * (rounds - 1))]))
+
+
 def planned_jobs(args: argparse.Namespace, tag: str) -> List[SupernetJob]:
     """The plain supernets a run scores: each metric row's, each extra
     budget's and each training remedy's, headline seeds first.
@@ -688,6 +718,8 @@ def main() -> None:
                                 'supernet_mean_acc',
                                 'resolvable_tau_difference')},
         supernet_epochs=args.epochs, budget_curve=curve,
+        controls=controls(head, [setup.table.macs(a) for a in setup.archs],
+                          truth),
         budget_plot=str(budget_plot),
         **ceiling, **truth_stats, standalone_mean_acc=statistics.mean(truth),
         rows=[{k: v for k, v in r.items() if k != 'scores'} for r in rows],
