@@ -94,7 +94,8 @@ from bench_common.ennas_runs import (draw_diversity, equal_time_images,
 from bench_common.senas_runs import (expansion_stats, plot_senas,
                                      senas_summary)
 from bench_common.supernet_budget import plot_budget, shrink_schedule
-from bench_common.truth import add_truth_options, standalone_truth
+from bench_common.truth import (add_truth_options, calibration_images,
+                                standalone_truth)
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
                                         load_supernet, train_in_parallel,
                                         train_seconds, train_supernet,
@@ -304,9 +305,6 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
     """
     metric, operators = args.rows[0], args.operators[0]
     base = f'{metric}-{operators}'
-    train_images = setup.splits['train'][0]
-    order = torch.randperm(len(train_images),
-                           generator=torch.Generator().manual_seed(0))
     rows = []
     for remedy in args.remedies:
         size = REMEDY_CALIB.get(remedy)
@@ -315,7 +313,7 @@ def remedy_rows(args: argparse.Namespace, tag: str, setup,
         seeds = args.supernet_seeds if size else args.extra_seeds
         runs = [supernet_scores(
             name, CONFIG, metric, operators, seed, args, tag, setup,
-            train_images[order[:size]] if size else calib,
+            calibration_images(setup, size) if size else calib,
             options=REMEDIES[remedy])
             for seed in range(seeds)]
         row = ranking_row(f'{remedy}-{base}', runs, metric, operators,

@@ -1,6 +1,7 @@
 """The supernet budgets of the ranking benchmark: the cluttered config's
 shrinks spread over another number of epochs, and the plot of tau per
 budget."""
+import functools
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -8,6 +9,13 @@ from mmengine.config import Config
 
 from .cluttered_supernets import CONFIG
 from .figures import new_figure, save_figure
+
+
+@functools.lru_cache(maxsize=1)
+def _config_shrink_hook() -> Dict[str, Any]:
+    """The cluttered config's shrink hook (parsed once: every supernet
+    job asks)."""
+    return dict(Config.fromfile(str(CONFIG)).custom_hooks[0])
 
 
 def shrink_schedule(epochs: int) -> List[str]:
@@ -28,7 +36,7 @@ def shrink_schedule(epochs: int) -> List[str]:
     """
     if epochs == 4 or epochs == 1:
         return []
-    hook = Config.fromfile(str(CONFIG)).custom_hooks[0]
+    hook = _config_shrink_hook()
     if epochs < 4:
         total = 3 * hook['num_drop']  # clipped at the threshold
         return [f'custom_hooks.0.num_drop={-(-total // (epochs - 1))}']

@@ -79,6 +79,15 @@ def table_truth_info(args: argparse.Namespace, setup: GroundTruthSetup,
                             list(table.matrix(seeds).values()))
 
 
+def calibration_images(setup: GroundTruthSetup, size: int) -> torch.Tensor:
+    """The first ``size`` train images of one fixed shuffle (seed 0): a
+    larger ``size`` extends a smaller one's set."""
+    train_images = setup.splits['train'][0]
+    order = torch.randperm(len(train_images),
+                           generator=torch.Generator().manual_seed(0))
+    return train_images[order[:size]]
+
+
 def standalone_truth(args: argparse.Namespace, config: Path) -> Truth:
     """Set up the task of ``args.data_root``, read (``--truth table``) or
     train (``--truth train``, cached) ``args.archs`` ensembles x
@@ -93,9 +102,7 @@ def standalone_truth(args: argparse.Namespace, config: Path) -> Truth:
     standalone = setup.standalone(args.seeds)
     seeds = [[r['acc']['val'] for r in results] for results in standalone]
     truth = [statistics.mean(s) for s in seeds]
-    train_images = setup.splits['train'][0]
-    order = torch.randperm(len(train_images),
-                           generator=torch.Generator().manual_seed(0))
     version = setup.truth.table.version if table else f'train-{args.steps}'
-    return Truth(setup, standalone, truth, train_images[order[:args.calib]],
+    return Truth(setup, standalone, truth,
+                 calibration_images(setup, args.calib),
                  reliability_info(version, seeds))

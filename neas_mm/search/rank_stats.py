@@ -137,20 +137,19 @@ def paired_tau_difference(scorings_a: Sequence[Sequence[float]],
         return sum(kendall_tau([scorings[r][i] for i in idx], sub)
                    for r in runs) / len(runs)
 
-    every = list(range(len(truth)))
-    rng = random.Random(seed)
-    values = []
-    for _ in range(rounds):
-        idx = [rng.randrange(len(truth)) for _ in every]
-        runs_a = [rng.randrange(len(scorings_a)) for _ in scorings_a]
+    # bootstrap_interval resamples the architectures; each of its rounds
+    # also resamples the runs, from a generator of its own.
+    runs = random.Random(seed + 1)
+
+    def difference(idx: List[int]) -> float:
+        runs_a = [runs.randrange(len(scorings_a)) for _ in scorings_a]
         runs_b = runs_a if same_runs else \
-            [rng.randrange(len(scorings_b)) for _ in scorings_b]
-        values.append(tau(scorings_a, runs_a, idx) -
-                      tau(scorings_b, runs_b, idx))
-    values.sort()
-    low = values[int(0.025 * (rounds - 1))]
-    high = values[int(0.975 * (rounds - 1))]
+            [runs.randrange(len(scorings_b)) for _ in scorings_b]
+        return tau(scorings_a, runs_a, idx) - tau(scorings_b, runs_b, idx)
+
+    every = list(range(len(truth)))
+    low, high = bootstrap_interval(difference, len(truth), rounds, seed=seed)
     return dict(difference=tau(scorings_a, range(len(scorings_a)), every) -
                 tau(scorings_b, range(len(scorings_b)), every),
-                difference_ci95=(float(low), float(high)),
+                difference_ci95=(low, high),
                 resolved=bool(low > 0 or high < 0))
