@@ -59,8 +59,10 @@ from bench_common.args import add_calib_option, benchmark_parser
 from bench_common.figures import new_figure, save_figure
 from bench_common.truth import add_truth_options, standalone_truth
 from bench_common.cluttered_supernets import (CONFIG, FULL_EPOCHS, METRICS,
-                                              QUICK, shrinking_supernet)
-from bench_common.supernet_runs import REPO, load_supernet
+                                              QUICK, shrinking_job,
+                                              shrinking_supernet)
+from bench_common.supernet_runs import (REPO, load_supernet,
+                                        train_in_parallel)
 SUMMARY_KEYS = ('top_quartile_kept', 'all_kept',
                 'top_quartile_decisions_kept',
                 'bottom_quartile_decisions_kept', 'all_decisions_kept',
@@ -214,8 +216,14 @@ def main() -> None:
                         default=list(METRICS), help='shrink metrics')
     parser.add_argument('--supernet-seeds', type=int, default=2,
                         help='supernets trained per metric (seeds 0..n-1)')
+    parser.add_argument('--train-workers', type=int, default=1,
+                        help='train the supernets this many at a time, one '
+                        'thread each, before scoring them')
     add_calib_option(parser)
     args = parser.parse_args()
+    if args.train_workers < 1:
+        raise ValueError(f'--train-workers {args.train_workers} must be '
+                         '>= 1')
     if args.quick:
         args.archs, args.steps, args.seeds = 6, 200, 2
         args.supernet_seeds = 1
@@ -224,6 +232,11 @@ def main() -> None:
         args, CONFIG)
 
     tag = 'quick' if args.quick else 'full'
+    if args.train_workers > 1:
+        train_in_parallel([shrinking_job(args.out_dir, args.data_root, m,
+                                         seed, args.quick)
+                           for seed in range(args.supernet_seeds)
+                           for m in args.metrics], args.train_workers)
     rows = {m: metric_row(m, args, setup, calib, truth)
             for m in args.metrics}
     plot_file = args.out_dir / f'shrink_quality_{tag}.png'

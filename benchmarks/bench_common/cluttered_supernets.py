@@ -2,7 +2,7 @@
 shared by the benchmarks that measure them (shrink_quality.py trains one per
 metric and seed; search_vs_random.py searches the diversity one)."""
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List, Tuple
 
 from .args import REPO
 from .supernet_runs import train_supernet
@@ -18,10 +18,10 @@ QUICK = dict(epochs=2, train_images=3000, num_drop=116)
 FULL_EPOCHS = 4
 
 
-def shrinking_supernet(out_dir: Path, data_root: Path, metric: str,
-                       seed: int, quick: bool) -> Path:
-    """Train (or resume, or reuse) the configured cluttered supernet with
-    shrink ``metric`` and ``seed``; its final checkpoint. Work dir:
+def shrinking_job(out_dir: Path, data_root: Path, metric: str, seed: int,
+                  quick: bool) -> Tuple[Path, Path, int, List[str]]:
+    """``train_supernet``'s arguments for the cluttered supernet with shrink
+    ``metric`` and ``seed`` (for ``train_in_parallel``). Work dir:
     ``<out_dir>/shrink_quality/<metric>_s<seed>_{full,quick}``."""
     tag = 'quick' if quick else 'full'
     work_dir = out_dir / 'shrink_quality' / f'{metric}_s{seed}_{tag}'
@@ -35,5 +35,14 @@ def shrinking_supernet(out_dir: Path, data_root: Path, metric: str,
         options += [
             f'train_dataloader.dataset.indices={QUICK["train_images"]}',
             f'custom_hooks.0.num_drop={QUICK["num_drop"]}']
-    return train_supernet(CONFIG, work_dir,
-                          QUICK['epochs'] if quick else FULL_EPOCHS, options)
+    return (CONFIG, work_dir, QUICK['epochs'] if quick else FULL_EPOCHS,
+            options)
+
+
+def shrinking_supernet(out_dir: Path, data_root: Path, metric: str,
+                       seed: int, quick: bool) -> Path:
+    """Train (or resume, or reuse) the configured cluttered supernet with
+    shrink ``metric`` and ``seed`` (``shrinking_job``); its final
+    checkpoint."""
+    return train_supernet(*shrinking_job(out_dir, data_root, metric, seed,
+                                         quick))
