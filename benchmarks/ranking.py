@@ -350,11 +350,18 @@ def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
     """EnNAS with the headline row's shrink metric and operators: at equal
     steps (its epochs on the whole train split), then at equal wall-clock
     time with ``plain`` (the same epochs on fewer images each, the number
-    set from the equal-steps runs' measured times)."""
+    set from the equal-steps runs' measured times). Trained the way the
+    plain row was (``--train-workers`` at a time, one thread each), so
+    that their wall times compare."""
     metric, operators = args.rows[0], args.operators[0]
     base = f'{metric}-{operators}'
 
     def row(name: str, images: Optional[int] = None) -> Dict[str, Any]:
+        if args.train_workers > 1:  # as the plain row was trained
+            train_in_parallel([
+                supernet_job(name, ENNAS_CONFIG, metric, operators, seed,
+                             args, tag, images)
+                for seed in range(args.supernet_seeds)], args.train_workers)
         runs = [supernet_scores(name, ENNAS_CONFIG, metric, operators, seed,
                                 args, tag, setup, calib, images)
                 for seed in range(args.supernet_seeds)]
@@ -612,7 +619,8 @@ def main() -> None:
     parser.add_argument('--train-workers', type=int, default=1,
                         help='train the rows\' supernets (metric rows, '
                         'budgets, remedies) this many at a time, one thread '
-                        'each, before scoring them (EnNAS and SE-NAS rows '
+                        'each, before scoring them (the EnNAS rows too, '
+                        'so that their wall times compare; SE-NAS rows '
                         'train one by one)')
     add_calib_option(parser)
     args = parser.parse_args()
