@@ -51,7 +51,9 @@ from typing import Any, Dict, List
 
 import torch
 
+from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.evaluation.ground_truth_setup import log, set_up
+from neas_mm.evaluation.truth_builder import open_builder
 from neas_mm.space import EnsembleArch
 from bench_common.args import benchmark_parser
 from bench_common.cluttered_supernets import CONFIG, shrinking_supernet
@@ -103,6 +105,20 @@ def run_search(kind: str, seed: int, checkpoint: Path,
     best = EnsembleArch.load(work_dir / 'best_arch.json')
     return dict(best=best, score=max(scores),
                 curve=list(itertools.accumulate(scores, max)))
+
+
+def train_winners(setup, winners: List[EnsembleArch],
+                  args: argparse.Namespace) -> None:
+    """Train the (winner, seed) rows the truth table lacks in ``--threads``
+    worker processes of one thread each, appending them to the table, and
+    point ``setup``'s truth at the grown table."""
+    builder = open_builder(args.table, args.data_root, str(CONFIG),
+                           TABLE_RECIPE, setup.task, setup.widths,
+                           workers=args.threads, progress=log)
+    log(f'{len(builder.missing(winners, range(args.standalone_seeds)))} '
+        'winner trainings missing from the truth table')
+    builder.fill(winners, range(args.standalone_seeds))
+    setup.truth.table = builder.table
 
 
 def mean_se(values: List[float]) -> List[float]:
@@ -188,15 +204,19 @@ def main() -> None:
     for kind in kinds:
         seeds = args.searches if kind in ('evolution', 'random') else \
             args.variant_searches or args.searches
-        results = [run_search(kind, seed, checkpoint, args, tag)
-                   for seed in range(seeds)]
+        runs[kind] = [run_search(kind, seed, checkpoint, args, tag)
+                      for seed in range(seeds)]
+    if args.truth == 'table':
+        train_winners(setup, [r['best'] for kind in kinds
+                              for r in runs[kind]], args)
+    for kind in kinds:
+        results = runs[kind]
         for seed, result in enumerate(results):
             val = [setup.truth.get(result['best'], s)['acc']['val']
                    for s in range(args.standalone_seeds)]
             result.update(val=val, flops=setup.table.macs(result['best']))
             log(f'{kind} seed {seed}: supernet {result["score"]:.1f}%, '
                 f'standalone val {[round(v, 3) for v in val]}')
-        runs[kind] = results
         length = min(len(r['curve']) for r in results)
         curves[kind] = [statistics.mean(r['curve'][i] for r in results)
                         for i in range(length)]
