@@ -41,7 +41,8 @@ from neas_mm.evaluation import FusedSeedsTrainer
 from neas_mm.evaluation.ground_truth_setup import (build_trainer, load_task,
                                                    log, model_widths,
                                                    space_and_flops)
-from neas_mm.evaluation.truth_builder import candidate_archs, open_builder
+from neas_mm.evaluation.table_candidates import candidate_archs
+from neas_mm.evaluation.truth_builder import open_builder
 from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from bench_common.args import REPO, benchmark_parser
 

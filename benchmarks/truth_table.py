@@ -43,7 +43,8 @@ from neas_mm.evaluation import TruthTable
 from neas_mm.evaluation.ground_truth_setup import (load_task, log,
                                                    model_widths,
                                                    space_and_flops)
-from neas_mm.evaluation.truth_builder import candidate_archs, open_builder
+from neas_mm.evaluation.table_candidates import candidate_archs
+from neas_mm.evaluation.truth_builder import open_builder
 from neas_mm.evaluation.truth_table import TABLE_DIR, TABLE_RECIPE
 from neas_mm.search import (ceiling_tau, mean_reliability, noise_and_spread,
                             resolvable_at, seed_tau, single_seed_reliability)

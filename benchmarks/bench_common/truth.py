@@ -69,14 +69,16 @@ def reliability_info(version: str, seeds: List[List[float]]
 
 def table_truth_info(args: argparse.Namespace, setup: GroundTruthSetup,
                      seeds: int) -> Dict[str, Any]:
-    """:func:`reliability_info` of the whole table's architectures holding
-    ``seeds`` seeds (``--truth table``), or just the version
-    ``train-<steps>``."""
+    """:func:`reliability_info` of the table's stratified architectures
+    holding ``seeds`` seeds (``setup.table_archs``: the rows other
+    benchmarks appended are left out; ``--truth table``), or just the
+    version ``train-<steps>``."""
     if args.truth != 'table':
         return reliability_info(f'train-{args.steps}', [])
     table = setup.truth.table
+    matrix = table.matrix(seeds)
     return reliability_info(table.version,
-                            list(table.matrix(seeds).values()))
+                            [matrix[a] for a in setup.table_archs])
 
 
 def calibration_images(setup: GroundTruthSetup, size: int) -> torch.Tensor:

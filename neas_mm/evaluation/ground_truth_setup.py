@@ -17,6 +17,7 @@ from .ground_truth import GroundTruth, TableGroundTruth
 from .image_tensors import load_image_split
 from .result_cache import ResultCache
 from .standalone_trainer import Split, StandaloneRecipe, StandaloneTrainer
+from .table_candidates import table_candidates
 from .truth_table import (TABLE_RECIPE, MissingTruthError, TruthTable,
                           table_context)
 
@@ -50,6 +51,10 @@ class GroundTruthSetup:
     table: FlopsTable
     archs: List[EnsembleArch]
     truth: Any  # GroundTruth or TableGroundTruth
+    #: With a truth table: every stratified candidate it holds with the
+    #: seeds asked for (``table_candidates``), ``archs`` being a prefix.
+    table_archs: List[Tuple[int, ...]] = dataclasses.field(
+        default_factory=list)
 
     def standalone(self, seeds: int) -> List[List[Dict[str, Any]]]:
         """Per architecture, its results for seeds 0..seeds-1 (trained
@@ -127,8 +132,10 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
     ground truth:
 
     * with ``table_file``, from the truth table: its first ``num_archs``
-      architectures (0: all) that hold seeds ``0..table_seeds-1``; a
-      missing row is trained with the table's recipe and appended;
+      FLOPs-stratified candidates (0: all; rows other benchmarks appended,
+      such as search winners, are left out: ``table_candidates``) that
+      hold seeds ``0..table_seeds-1``; a missing row is trained with the
+      table's recipe and appended;
     * without, ``num_archs`` architectures stratified over FLOPs with
       ``arch_seed``, trained ``steps`` steps on demand, cached in
       ``cache_file``.
@@ -143,7 +150,8 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
     if table_file is not None:
         truth_table = TruthTable(table_file,
                                  table_context(task, TABLE_RECIPE, widths))
-        held = list(truth_table.matrix(table_seeds))
+        held = table_candidates(truth_table.matrix(table_seeds), space,
+                                table.macs)
         if len(held) < max(3, num_archs):
             raise MissingTruthError(
                 f'{truth_table.file} holds {len(held)} architectures with '
@@ -158,6 +166,7 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
                                     channels_last=True)
         truth: Any = TableGroundTruth(truth_table, trainer, progress=log)
     else:
+        held = []
         archs = stratified_by_flops(space, table.macs, num_archs,
                                     seed=arch_seed)
         trainer = StandaloneTrainer(widths['backbone'], widths['head'],
@@ -165,4 +174,5 @@ def set_up(data_root: Path, model_config: str, num_archs: int, steps: int,
                                     splits['train'], evals)
         truth = GroundTruth(trainer, ResultCache(str(cache_file)), task,
                             progress=log)
-    return GroundTruthSetup(task, splits, widths, space, table, archs, truth)
+    return GroundTruthSetup(task, splits, widths, space, table, archs, truth,
+                            held)

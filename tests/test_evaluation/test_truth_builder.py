@@ -5,8 +5,10 @@ import pytest
 from neas_mm.datasets import DIGIT_CLASSES
 from neas_mm.evaluation import (StandaloneRecipe, StandaloneTrainer,
                                 TruthTable, load_image_split)
-from neas_mm.evaluation.truth_builder import (TruthBuilder, candidate_archs,
-                                              spread_order)
+from neas_mm.evaluation.table_candidates import (candidate_archs,
+                                                 spread_order,
+                                                 table_candidates)
+from neas_mm.evaluation.truth_builder import TruthBuilder
 from neas_mm.evaluation.truth_table import table_context
 from neas_mm.space import EnsembleArch, SearchSpace
 from neas_mm.testing import TINY_DEPTHS, TINY_HEAD_CHANNELS, TINY_WIDTHS
@@ -85,6 +87,21 @@ def test_candidates_cover_the_flops_range_in_every_prefix():
     assert candidate_archs(space, cost, 20, batch=8) == archs
     with pytest.raises(ValueError):
         TruthBuilder(None, None, workers=-1)
+
+
+def test_table_candidates_leave_out_appended_rows():
+    """Rows appended after the stratified candidates (a search's winners)
+    are not among the ensembles a ranking benchmark takes by default."""
+    space = SearchSpace(num_paths=2, stage_depths=(2, 2), split_range=(1, 4),
+                        ops=('k3_e4', 'k5_e4', 'k7_e4', 'skip'))
+
+    def cost(a):
+        return sum(int(op[1]) if op != 'skip' else 0
+                   for p in range(a.num_paths) for op in a.path_ops(p))
+    order = [tuple(a.to_arch_list()) for a in candidate_archs(space, cost, 30)]
+    held = order[:12] + [order[25]]  # a late arch appended out of order
+    assert table_candidates(held, space, cost) == order[:12]
+    assert table_candidates(order[:13], space, cost) == order[:13]
 
 
 def test_table_ground_truth_reads_rows_and_trains_the_missing(
