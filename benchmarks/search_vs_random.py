@@ -13,8 +13,9 @@ defaults: split mutation to any point, parents the all-time top-k),
 ``random``, ``evolution_step`` (the split moves one layer at a time) and
 ``evolution_population`` (parents the top-k of the last generation only).
 Each search's best ensemble is then trained standalone with the truth
-table's recipe and seeds (read from the table, or trained and appended to
-it; ``--truth train``: the short recipe of ``--steps``, cached) and scored
+table's recipe and seeds (read from the table, or trained in ``--threads``
+worker processes of one thread each after all searches and appended to it;
+``--truth train``: the short recipe of ``--steps``, cached) and scored
 on ``val``. Prints one JSON object:
 
 * ``evolution_mean``, ``evolution_se``, ``random_mean``, ``random_se``: mean
@@ -51,9 +52,9 @@ from typing import Any, Dict, List
 
 import torch
 
-from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.evaluation.ground_truth_setup import log, set_up
 from neas_mm.evaluation.truth_builder import open_builder
+from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.space import EnsembleArch
 from bench_common.args import benchmark_parser
 from bench_common.cluttered_supernets import CONFIG, shrinking_supernet
