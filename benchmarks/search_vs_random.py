@@ -116,9 +116,8 @@ def train_winners(setup, winners: List[EnsembleArch],
     builder = open_builder(args.table, args.data_root, str(CONFIG),
                            TABLE_RECIPE, setup.task, setup.widths,
                            workers=args.threads, progress=log)
-    log(f'{len(builder.missing(winners, range(args.standalone_seeds)))} '
-        'winner trainings missing from the truth table')
-    builder.fill(winners, range(args.standalone_seeds))
+    added = builder.fill(winners, range(args.standalone_seeds))
+    log(f'{added} winner rows trained and added to the truth table')
     setup.truth.table = builder.table
 
 
