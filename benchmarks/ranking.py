@@ -95,7 +95,7 @@ from bench_common.senas_runs import (expansion_stats, plot_senas,
                                      senas_summary)
 from bench_common.supernet_budget import plot_budget, shrink_schedule
 from bench_common.truth import (add_truth_options, calibration_images,
-                                standalone_truth)
+                                fill_table, standalone_truth)
 from bench_common.supernet_runs import (REPO, last_val_accuracy,
                                         load_supernet, train_in_parallel,
                                         train_seconds, train_supernet,
@@ -395,48 +395,79 @@ def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
     return [steps, timed]
 
 
+def senas_settings(args: argparse.Namespace
+                   ) -> List[Tuple[str, str, bool, List[str]]]:
+    """The SE-NAS rows' (name, metric, expand, ``--cfg-options``): per
+    metric of ``--senas-metrics``, without and with supernet expanding."""
+    options = ['custom_hooks.0.num_drop=180'] if args.quick else []
+    return [(f'{metric}-shrink36{"-expand" if expand else ""}-'
+             f'{args.operators[0]}', metric, expand,
+             options + ([] if expand else
+                        ['custom_hooks.0.expand_threshold=None']))
+            for metric in args.senas_metrics for expand in (False, True)]
+
+
+def ranks_in_space(args: argparse.Namespace, metric: str, expand: bool,
+                   seed: int) -> bool:
+    """Whether an SE-NAS run ranks ensembles of its own final space. In-space
+    truth costs 8 x 3 standalone runs per final space: measured for the
+    first metric (the config's) and the first ``--senas-space-seeds``
+    supernet seeds only; the expanded runs only with
+    ``--senas-space-expanded`` (an expansion after the first shrink changes
+    what the second drops, so their spaces need their own truth)."""
+    return metric == args.senas_metrics[0] and seed < args.senas_space_seeds \
+        and (args.senas_space_expanded or not expand)
+
+
 def senas_rows(args: argparse.Namespace, tag: str, setup,
                calib: torch.Tensor, truth: List[float]
                ) -> List[Dict[str, Any]]:
-    """SE-NAS's deeper shrink (``SENAS_CONFIG``) per metric of
-    ``--senas-metrics``, without and with supernet expanding. A run also
-    ranks ``--senas-archs`` ensembles of its own final space
-    (FLOPs-stratified, standalone truth trained where the cache lacks it)
-    for the first of ``--senas-metrics`` and the first
-    ``--senas-space-seeds`` supernet seeds; the expanded runs only with
-    ``--senas-space-expanded``: an expansion after the first shrink
-    changes what the second drops, so their spaces need their own truth.
-    """
+    """SE-NAS's deeper shrink (``SENAS_CONFIG``), one row per
+    :func:`senas_settings`; a run that :func:`ranks_in_space` also ranks
+    ``--senas-archs`` FLOPs-stratified ensembles of its own final space
+    (their standalone truth added to the table where it lacks them). With
+    ``--train-workers`` above 1 the supernets, then the missing in-space
+    truth rows, train that many at a time, one thread each."""
     operators = args.operators[0]
-    options = ['custom_hooks.0.num_drop=180'] if args.quick else []
+    settings = senas_settings(args)
+
+    def in_space_archs(space: SearchSpace) -> List[EnsembleArch]:
+        return stratified_by_flops(space, setup.table.macs,
+                                   args.senas_archs, seed=0)
 
     def in_space(space: SearchSpace
                  ) -> Tuple[List[EnsembleArch], List[List[float]]]:
-        archs = stratified_by_flops(space, setup.table.macs,
-                                    args.senas_archs, seed=0)
+        archs = in_space_archs(space)
         return archs, [[setup.truth.get(a, s)['acc']['val']
                         for s in range(args.seeds)] for a in archs]
 
+    if args.train_workers > 1:
+        jobs = {(name, seed): supernet_job(name, SENAS_CONFIG, metric,
+                                           operators, seed, args, tag,
+                                           options=extra)
+                for name, metric, _, extra in settings
+                for seed in range(args.supernet_seeds)}
+        train_in_parallel(list(jobs.values()), args.train_workers)
+        if args.truth == 'table':
+            archs = [arch for name, metric, expand, _ in settings
+                     for seed in range(args.supernet_seeds)
+                     if ranks_in_space(args, metric, expand, seed)
+                     for arch in in_space_archs(load_supernet(
+                         SENAS_CONFIG, train_supernet(*jobs[name, seed]),
+                         operators).space)]
+            fill_table(setup, archs, args.seeds, args.table,
+                       args.data_root, CONFIG, args.train_workers)
     rows = []
-    for metric in args.senas_metrics:
-        for expand in (False, True):
-            name = f'{metric}-shrink36{"-expand" if expand else ""}-' \
-                f'{operators}'
-            extra = options + ([] if expand else
-                               ['custom_hooks.0.expand_threshold=None'])
-            # In-space truth costs 8 x 2 standalone runs (~15 min) per
-            # final space: measured for the first metric (the config's)
-            # and the first --senas-space-seeds supernet seeds only.
-            ranked = in_space if metric == args.senas_metrics[0] else None
-            runs = [supernet_scores(
-                name, SENAS_CONFIG, metric, operators, seed, args, tag,
-                setup, calib, options=extra,
-                in_space=ranked if seed < args.senas_space_seeds
-                and (args.senas_space_expanded or not expand) else None)
-                for seed in range(args.supernet_seeds)]
-            row = ranking_row(name, runs, metric, operators, truth)
-            row.update(senas_metric=metric, expand=expand)
-            rows.append(row)
+    for name, metric, expand, extra in settings:
+        runs = [supernet_scores(
+            name, SENAS_CONFIG, metric, operators, seed, args, tag, setup,
+            calib, options=extra,
+            in_space=in_space if ranks_in_space(args, metric, expand, seed)
+            else None)
+            for seed in range(args.supernet_seeds)]
+        row = ranking_row(name, runs, metric, operators, truth)
+        row.update(senas_metric=metric, expand=expand)
+        rows.append(row)
     return rows
 
 
@@ -620,8 +651,8 @@ def main() -> None:
                         help='train the rows\' supernets (metric rows, '
                         'budgets, remedies) this many at a time, one thread '
                         'each, before scoring them (the EnNAS rows too, '
-                        'so that their wall times compare; SE-NAS rows '
-                        'train one by one)')
+                        'so that their wall times compare; the SE-NAS rows and '
+                        'their in-space truth too)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:
@@ -714,7 +745,7 @@ def main() -> None:
         extra['ennas_plot'] = str(args.out_dir / f'ranking_ennas_{tag}.png')
         plot_ennas([head, *ennas], Path(extra['ennas_plot']))
     if senas:
-        extra['senas'] = senas_summary(senas)
+        extra['senas'] = senas_summary(senas, truth)
         extra['senas_plot'] = str(args.out_dir / f'ranking_senas_{tag}.png')
         plot_senas(head, senas, Path(extra['senas_plot']))
     result = json.dumps(dict(

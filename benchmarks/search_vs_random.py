@@ -53,14 +53,12 @@ from typing import Any, Dict, List
 import torch
 
 from neas_mm.evaluation.ground_truth_setup import log, set_up
-from neas_mm.evaluation.truth_builder import open_builder
-from neas_mm.evaluation.truth_table import TABLE_RECIPE
 from neas_mm.space import EnsembleArch
 from bench_common.args import benchmark_parser
 from bench_common.cluttered_supernets import CONFIG, shrinking_supernet
 from bench_common.figures import new_figure, save_figure
 from bench_common.supernet_runs import REPO
-from bench_common.truth import TABLE, table_truth_info
+from bench_common.truth import TABLE, fill_table, table_truth_info
 
 SEARCH_CONFIG = REPO / 'configs' / 'neas' / 'neas_search_k2_cluttered.py'
 # Search kinds: the loop options each sets over the search config.
@@ -106,19 +104,6 @@ def run_search(kind: str, seed: int, checkpoint: Path,
     best = EnsembleArch.load(work_dir / 'best_arch.json')
     return dict(best=best, score=max(scores),
                 curve=list(itertools.accumulate(scores, max)))
-
-
-def train_winners(setup, winners: List[EnsembleArch],
-                  args: argparse.Namespace) -> None:
-    """Train the (winner, seed) rows the truth table lacks in ``--threads``
-    worker processes of one thread each, appending them to the table, and
-    point ``setup``'s truth at the grown table."""
-    builder = open_builder(args.table, args.data_root, str(CONFIG),
-                           TABLE_RECIPE, setup.task, setup.widths,
-                           workers=args.threads, progress=log)
-    added = builder.fill(winners, range(args.standalone_seeds))
-    log(f'{added} winner rows trained and added to the truth table')
-    setup.truth.table = builder.table
 
 
 def mean_se(values: List[float]) -> List[float]:
@@ -207,8 +192,10 @@ def main() -> None:
         runs[kind] = [run_search(kind, seed, checkpoint, args, tag)
                       for seed in range(seeds)]
     if args.truth == 'table':
-        train_winners(setup, [r['best'] for kind in kinds
-                              for r in runs[kind]], args)
+        # The missing winner rows, in --threads one-thread workers.
+        fill_table(setup, [r['best'] for kind in kinds for r in runs[kind]],
+                   args.standalone_seeds, args.table, args.data_root, CONFIG,
+                   args.threads)
     for kind in kinds:
         results = runs[kind]
         for seed, result in enumerate(results):

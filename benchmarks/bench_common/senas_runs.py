@@ -5,6 +5,7 @@ import statistics
 from pathlib import Path
 from typing import Any, Dict, List
 
+from neas_mm.search import paired_tau_difference
 from .figures import new_figure, save_figure
 
 
@@ -30,11 +31,14 @@ def _spread(values: List[float]) -> float:
     return statistics.stdev(values) if len(values) > 1 else float('nan')
 
 
-def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+def senas_summary(rows: List[Dict[str, Any]],
+                  truth: List[float]) -> Dict[str, Any]:
     """Per row: tau on the benchmark's ensembles (+ interval, seeds) and
     on ensembles of each run's final space, accuracy, cost, copies; per
     metric: expanding minus not, paired by supernet seed (both runs of a
-    seed rank the same in-space ensembles: ``same_final_space``)."""
+    seed rank the same in-space ensembles: ``same_final_space``), with a
+    95% interval bootstrapped over the same ensembles of ``truth`` (each
+    row's supernets resampled too)."""
     out: Dict[str, Any] = dict(rows={}, expand_minus_plain={})
     for row in rows:
         out['rows'][row['name']] = dict(
@@ -65,8 +69,12 @@ def senas_summary(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
         plain, grown = pair[False], pair[True]
         diffs = [g - p for g, p in zip(grown['kendall_tau_per_seed'],
                                        plain['kendall_tau_per_seed'])]
+        paired = paired_tau_difference(grown['scores'], plain['scores'],
+                                       truth)
         out['expand_minus_plain'][metric] = dict(
             tau=statistics.mean(diffs), tau_per_seed=diffs,
+            tau_ci95=paired['difference_ci95'],
+            tau_resolved=paired['resolved'],
             tau_seed_std=_spread(diffs),
             wall_seconds_ratio=statistics.mean(grown['wall_seconds']) /
             statistics.mean(plain['wall_seconds']))

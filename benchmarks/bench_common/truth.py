@@ -4,12 +4,15 @@ trained on demand with a short recipe (``--truth train``)."""
 import argparse
 import statistics
 from pathlib import Path
-from typing import Any, Dict, List, NamedTuple
+from typing import Any, Dict, List, NamedTuple, Sequence
 
 import torch
 
-from neas_mm.evaluation.ground_truth_setup import GroundTruthSetup, set_up
-from neas_mm.evaluation.truth_table import TABLE_DIR
+from neas_mm.evaluation.ground_truth_setup import (GroundTruthSetup, log,
+                                                   set_up)
+from neas_mm.evaluation.truth_builder import open_builder
+from neas_mm.evaluation.truth_table import TABLE_DIR, TABLE_RECIPE
+from neas_mm.space import EnsembleArch
 from neas_mm.search import (ceiling_tau, mean_reliability,
                             single_seed_reliability)
 
@@ -79,6 +82,22 @@ def table_truth_info(args: argparse.Namespace, setup: GroundTruthSetup,
     matrix = table.matrix(seeds)
     return reliability_info(table.version,
                             [matrix[a] for a in setup.table_archs])
+
+
+def fill_table(setup: GroundTruthSetup, archs: Sequence[EnsembleArch],
+               seeds: int, table: Path, data_root: Path, config: Path,
+               workers: int) -> int:
+    """Train the (architecture, seed) rows of ``archs`` x ``seeds`` seeds
+    that the truth table at ``table`` lacks, in ``workers`` processes of
+    one thread each, append them to the table, and point ``setup``'s
+    truth at the grown table. Returns the rows added."""
+    builder = open_builder(table, data_root, str(config), TABLE_RECIPE,
+                           setup.task, setup.widths, workers=workers,
+                           progress=log)
+    added = builder.fill(list(archs), range(seeds))
+    log(f'{added} rows trained and added to the truth table')
+    setup.truth.table = builder.table
+    return added
 
 
 def calibration_images(setup: GroundTruthSetup, size: int) -> torch.Tensor:
