@@ -398,7 +398,12 @@ def ennas_rows(plain: Dict[str, Any], args: argparse.Namespace, tag: str,
 def senas_settings(args: argparse.Namespace
                    ) -> List[Tuple[str, str, bool, List[str]]]:
     """The SE-NAS rows' (name, metric, expand, ``--cfg-options``): per
-    metric of ``--senas-metrics``, without and with supernet expanding."""
+    metric of ``--senas-metrics``, without and with supernet expanding.
+
+    Args:
+        args: The benchmark's options (``--senas-metrics``, the first of
+            ``--operators``, ``--quick``).
+    """
     options = ['custom_hooks.0.num_drop=180'] if args.quick else []
     return [(f'{metric}-shrink36{"-expand" if expand else ""}-'
              f'{args.operators[0]}', metric, expand,
@@ -410,11 +415,19 @@ def senas_settings(args: argparse.Namespace
 def ranks_in_space(args: argparse.Namespace, metric: str, expand: bool,
                    seed: int) -> bool:
     """Whether an SE-NAS run ranks ensembles of its own final space. In-space
-    truth costs 8 x 3 standalone runs per final space: measured for the
-    first metric (the config's) and the first ``--senas-space-seeds``
-    supernet seeds only; the expanded runs only with
-    ``--senas-space-expanded`` (an expansion after the first shrink changes
-    what the second drops, so their spaces need their own truth)."""
+    truth costs ``--senas-archs`` x ``--seeds`` standalone runs per final
+    space: measured for the first metric of ``--senas-metrics`` and the
+    first ``--senas-space-seeds`` supernet seeds only; the expanded runs
+    only with ``--senas-space-expanded`` (an expansion after the first
+    shrink changes what the second drops, so their spaces need their own
+    truth).
+
+    Args:
+        args: The benchmark's options.
+        metric: The run's shrink metric.
+        expand: Whether the run expands its supernet.
+        seed: The run's supernet seed.
+    """
     return metric == args.senas_metrics[0] and seed < args.senas_space_seeds \
         and (args.senas_space_expanded or not expand)
 
@@ -426,8 +439,10 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
     :func:`senas_settings`; a run that :func:`ranks_in_space` also ranks
     ``--senas-archs`` FLOPs-stratified ensembles of its own final space
     (their standalone truth added to the table where it lacks them). With
-    ``--train-workers`` above 1 the supernets, then the missing in-space
-    truth rows, train that many at a time, one thread each."""
+    ``--train-workers`` above 1 the supernets, then (``--truth table``)
+    the missing in-space truth rows, train that many at a time, one
+    thread each; supernets reused from an earlier run keep that run's
+    wall time."""
     operators = args.operators[0]
     settings = senas_settings(args)
 
@@ -631,8 +646,9 @@ def main() -> None:
                         'that way (the first metric of --senas-metrics)')
     parser.add_argument('--senas-space-expanded', action='store_true',
                         help='rank the final spaces of the expanded runs '
-                        'too (another 8 x 2 standalone runs each when '
-                        'expanding changed the later shrinks)')
+                        'too (another --senas-archs x --seeds standalone '
+                        'runs each when expanding changed the later '
+                        'shrinks)')
     parser.add_argument('--budget-epochs', type=int, nargs='*',
                         default=[2, 8],
                         help='more supernet budgets (epochs) of the '
@@ -651,8 +667,9 @@ def main() -> None:
                         help='train the rows\' supernets (metric rows, '
                         'budgets, remedies) this many at a time, one thread '
                         'each, before scoring them (the EnNAS rows too, '
-                        'so that their wall times compare; the SE-NAS rows and '
-                        'their in-space truth too)')
+                        'so that their wall times compare; the SE-NAS rows '
+                        'and, with --truth table, their in-space truth '
+                        'too)')
     add_calib_option(parser)
     args = parser.parse_args()
     if args.quick:

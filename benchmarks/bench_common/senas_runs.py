@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from neas_mm.search import paired_tau_difference
+
 from .figures import new_figure, save_figure
 
 
@@ -38,7 +39,14 @@ def senas_summary(rows: List[Dict[str, Any]],
     metric: expanding minus not, paired by supernet seed (both runs of a
     seed rank the same in-space ensembles: ``same_final_space``), with a
     95% interval bootstrapped over the same ensembles of ``truth`` (each
-    row's supernets resampled too)."""
+    row's supernets resampled too; the runs of one seed are not resampled
+    as a pair, as for the other rows against the headline).
+
+    Args:
+        rows: The SE-NAS rows (``senas_rows``), each metric without and
+            with expanding.
+        truth: The ranked ensembles' true accuracies.
+    """
     out: Dict[str, Any] = dict(rows={}, expand_minus_plain={})
     for row in rows:
         out['rows'][row['name']] = dict(

@@ -12,9 +12,9 @@ from neas_mm.evaluation.ground_truth_setup import (GroundTruthSetup, log,
                                                    set_up)
 from neas_mm.evaluation.truth_builder import open_builder
 from neas_mm.evaluation.truth_table import TABLE_DIR, TABLE_RECIPE
-from neas_mm.space import EnsembleArch
 from neas_mm.search import (ceiling_tau, mean_reliability,
                             single_seed_reliability)
+from neas_mm.space import EnsembleArch
 
 TABLE = TABLE_DIR / 'cluttered_k2.jsonl'
 
@@ -90,7 +90,17 @@ def fill_table(setup: GroundTruthSetup, archs: Sequence[EnsembleArch],
     """Train the (architecture, seed) rows of ``archs`` x ``seeds`` seeds
     that the truth table at ``table`` lacks, in ``workers`` processes of
     one thread each, append them to the table, and point ``setup``'s
-    truth at the grown table. Returns the rows added."""
+    truth at the grown table. Returns the rows added.
+
+    Args:
+        setup: The task set up on the table (its task and widths).
+        archs: The ensembles needed.
+        seeds: Standalone seeds each (seeds 0 .. ``seeds`` - 1).
+        table: The truth table's file.
+        data_root: The task's data.
+        config: The model config the table's trainer builds from.
+        workers: Training processes, one thread each.
+    """
     builder = open_builder(table, data_root, str(config), TABLE_RECIPE,
                            setup.task, setup.widths, workers=workers,
                            progress=log)
