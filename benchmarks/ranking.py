@@ -412,6 +412,22 @@ def senas_settings(args: argparse.Namespace
             for metric in args.senas_metrics for expand in (False, True)]
 
 
+def senas_jobs(args: argparse.Namespace, tag: str
+               ) -> Dict[Tuple[str, int], SupernetJob]:
+    """``train_supernet``'s arguments of every SE-NAS run, by (row name,
+    supernet seed).
+
+    Args:
+        args: The benchmark's options.
+        tag: ``full`` or ``quick`` (in the work dirs' names).
+    """
+    return {(name, seed): supernet_job(name, SENAS_CONFIG, metric,
+                                       args.operators[0], seed, args, tag,
+                                       options=extra)
+            for name, metric, _, extra in senas_settings(args)
+            for seed in range(args.supernet_seeds)}
+
+
 def ranks_in_space(args: argparse.Namespace, metric: str, expand: bool,
                    seed: int) -> bool:
     """Whether an SE-NAS run ranks ensembles of its own final space. In-space
@@ -439,10 +455,10 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
     :func:`senas_settings`; a run that :func:`ranks_in_space` also ranks
     ``--senas-archs`` FLOPs-stratified ensembles of its own final space
     (their standalone truth added to the table where it lacks them). With
-    ``--train-workers`` above 1 the supernets, then (``--truth table``)
-    the missing in-space truth rows, train that many at a time, one
-    thread each; supernets reused from an earlier run keep that run's
-    wall time."""
+    ``--train-workers`` above 1 the supernets were trained with the other
+    rows' (:func:`planned_jobs`), and (``--truth table``) the missing
+    in-space truth rows train that many at a time, one thread each, before
+    any is scored."""
     operators = args.operators[0]
     settings = senas_settings(args)
 
@@ -456,22 +472,16 @@ def senas_rows(args: argparse.Namespace, tag: str, setup,
         return archs, [[setup.truth.get(a, s)['acc']['val']
                         for s in range(args.seeds)] for a in archs]
 
-    if args.train_workers > 1:
-        jobs = {(name, seed): supernet_job(name, SENAS_CONFIG, metric,
-                                           operators, seed, args, tag,
-                                           options=extra)
-                for name, metric, _, extra in settings
-                for seed in range(args.supernet_seeds)}
-        train_in_parallel(list(jobs.values()), args.train_workers)
-        if args.truth == 'table':
-            archs = [arch for name, metric, expand, _ in settings
-                     for seed in range(args.supernet_seeds)
-                     if ranks_in_space(args, metric, expand, seed)
-                     for arch in in_space_archs(load_supernet(
-                         SENAS_CONFIG, train_supernet(*jobs[name, seed]),
-                         operators).space)]
-            fill_table(setup, archs, args.seeds, args.table,
-                       args.data_root, CONFIG, args.train_workers)
+    if args.train_workers > 1 and args.truth == 'table':
+        jobs = senas_jobs(args, tag)
+        archs = [arch for name, metric, expand, _ in settings
+                 for seed in range(args.supernet_seeds)
+                 if ranks_in_space(args, metric, expand, seed)
+                 for arch in in_space_archs(load_supernet(
+                     SENAS_CONFIG, train_supernet(*jobs[name, seed]),
+                     operators).space)]
+        fill_table(setup, archs, args.seeds, args.table, args.data_root,
+                   CONFIG, args.train_workers)
     rows = []
     for name, metric, expand, extra in settings:
         runs = [supernet_scores(
@@ -579,11 +589,14 @@ def controls(head: Dict[str, Any], flops: List[float], truth: List[float],
 
 
 def planned_jobs(args: argparse.Namespace, tag: str) -> List[SupernetJob]:
-    """The plain supernets a run scores: each metric row's, each extra
-    budget's and each training remedy's, headline seeds first.
+    """The supernets a run scores that depend on no other run: each metric
+    row's, each extra budget's, each training remedy's and (``--senas``)
+    each SE-NAS run's, headline seeds first. (The EnNAS rows' budget
+    depends on the plain row's wall time; they train after it.)
 
     Args:
-        args: The benchmark's options (rows, seeds, budgets, remedies).
+        args: The benchmark's options (rows, seeds, budgets, remedies,
+            SE-NAS rows).
         tag: ``full`` or ``quick`` (in the work dirs' names).
     """
     metric, operators = args.rows[0], args.operators[0]
@@ -598,6 +611,8 @@ def planned_jobs(args: argparse.Namespace, tag: str) -> List[SupernetJob]:
                               metric, operators, seed, args, tag,
                               options=REMEDIES[remedy])
                  for remedy in args.remedies if remedy not in REMEDY_CALIB]
+    if args.senas:
+        jobs += list(senas_jobs(args, tag).values())
     return jobs
 
 
