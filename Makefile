@@ -13,7 +13,7 @@ STAMPS := $(VENV)/.stamps
 .PHONY: env test demo clean-env help
 
 help:
-	@echo "make test   set up .venv (first run ~10 min: torch, mmcv build) and run the test suite"
+	@echo "make test   set up .venv (first run ~25 min: torch, mmcv build) and run the test suite"
 	@echo "make demo   set up .venv and run the pipeline on the embedded digits data"
 	@echo "make env    only set up .venv"
 
