@@ -13,7 +13,15 @@ accuracy. The kinds: ``controller`` (PPO after every batch), ``random``
 (uniform decisions) and ``evolution`` (crossover and mutation of the best
 children so far). Each search's ``--top-k`` best children are retrained
 with the full recipe (``--final-steps``) and the one with the best
-retrained ``search`` accuracy, the winner, is scored on ``val``. Prints one
+retrained ``search`` accuracy, the winner, is scored on ``val``.
+
+The defaults are the budget two CPU cores afford in about 1.7 h: 3 seeds
+of controller and random searches of 60 children (PPO every 10, so 6
+updates), 150 steps of 32 per child, the 2 best retrained 500 steps of 128
+(evolution with ``--kinds controller random evolution``). The paper's
+Fig. 6 samples 20,000 children; ``--children 200 --steps 300 --batch 20``
+(A.3's minibatch) is about 13 h here. Work dirs are keyed by a hash of the
+budget, so another budget never resumes a search of this one. Prints one
 JSON object:
 
 * ``controller_mean``, ``controller_se``, ``random_mean``, ``random_se``:
@@ -25,7 +33,10 @@ JSON object:
   reward and of the mean reward of the 5 best distinct children at the end
   of the search (Fig. 6's y-axis, ``search`` split, reduced budget);
 * ``kinds``: per kind ``mean``, ``se`` (as above) and ``difference``
-  minus random with ``difference_se``;
+  minus random with ``difference_se``, and ``late_reward`` /
+  ``late_reward_se``: the mean reward of the last two batches, whether the
+  kind's sampling distribution has moved to better children (mean and
+  standard error over seeds);
 * ``runs``: per kind and seed the winner, its reward and retrained
   ``search`` / ``val`` accuracies;
 * ``curves``: per kind the best reward so far after each child, mean over
@@ -39,6 +50,7 @@ best-so-far and top-5 curves against children sampled and the winners'
 Run: ``.venv/bin/python benchmarks/controller_vs_random.py [--quick]``.
 """
 import argparse
+import hashlib
 import json
 import math
 import statistics
@@ -85,12 +97,22 @@ def search_options(args: argparse.Namespace, kind: str,
     return options
 
 
+def budget_tag(args: argparse.Namespace, tag: str) -> str:
+    """``tag`` and a hash of the options every search shares (all but
+    the kind and seed): searches of another budget never resume in, or
+    are reused from, the same work dir."""
+    shared = [o for o in search_options(args, 'kind', 0)
+              if not o.startswith(('train_cfg.mode=', 'train_cfg.seed='))]
+    digest = hashlib.sha1(json.dumps(shared).encode()).hexdigest()[:8]
+    return f'{tag}_{digest}'
+
+
 def run_search(kind: str, seed: int, args: argparse.Namespace,
                tag: str) -> Dict[str, Any]:
     """One search through tools/search.py (resumed, or reused when
     done)."""
     work_dir = (args.out_dir / 'controller_vs_random' /
-                f'{args.space}_{kind}_s{seed}_{tag}')
+                f'{args.space}_{kind}_s{seed}_{budget_tag(args, tag)}')
     work_dir.mkdir(parents=True, exist_ok=True)
     if not (work_dir / f'search_topk_{kind}.json').is_file():
         log(f'{kind} search, seed {seed} -> {work_dir}')
@@ -111,6 +133,7 @@ def run_search(kind: str, seed: int, args: argparse.Namespace,
                   top5_curve=top_mean_so_far(keys, rewards, 5),
                   top1=max(rewards),
                   top5=top_mean_so_far(keys, rewards, 5)[-1],
+                  late=statistics.mean(rewards[-2 * args.batch:]),
                   winner=winner['arch'], winner_child=winner['index'] + 1,
                   reward=winner['reward'],
                   search=statistics.mean(winner['search']),
@@ -170,26 +193,27 @@ def main() -> None:
         REPO / 'data' / 'cluttered_digits')
     parser.add_argument('--space', choices=sorted(CONFIGS),
                         default='nasnet', help='the space searched')
-    parser.add_argument('--kinds', nargs='+', default=list(KINDS),
+    parser.add_argument('--kinds', nargs='+',
+                        default=['controller', 'random'],
                         choices=KINDS,
                         help='searches to run (controller and random '
                         'always)')
     parser.add_argument('--searches', type=int, default=3,
                         help='search seeds per kind')
-    parser.add_argument('--children', type=int, default=200,
+    parser.add_argument('--children', type=int, default=60,
                         help='children sampled per search')
-    parser.add_argument('--batch', type=int, default=20,
+    parser.add_argument('--batch', type=int, default=10,
                         help='children per controller update')
     parser.add_argument('--workers', type=int, default=2,
                         help='child-training processes per search')
-    parser.add_argument('--steps', type=int, default=300,
+    parser.add_argument('--steps', type=int, default=150,
                         help="a child's training steps (batch 32)")
     parser.add_argument('--search-images', type=int, default=None,
                         help='search-split images rewarding a child '
                         '(default: all 2,000)')
-    parser.add_argument('--top-k', type=int, default=5,
+    parser.add_argument('--top-k', type=int, default=2,
                         help='best children retrained per search')
-    parser.add_argument('--final-steps', type=int, default=1000,
+    parser.add_argument('--final-steps', type=int, default=500,
                         help='steps of the retraining (batch 128)')
     parser.add_argument('--controller-lr', type=float, default=3.5e-4,
                         help="the controller's Adam learning rate (A.2)")
@@ -212,6 +236,7 @@ def main() -> None:
         kind: [run_search(kind, seed, args, tag)
                for seed in range(args.searches)] for kind in kinds}
     stats = {kind: mean_se([r['val'] for r in runs[kind]]) for kind in kinds}
+    late = {kind: mean_se([r['late'] for r in runs[kind]]) for kind in kinds}
     plot_file = args.out_dir / f'controller_vs_random_{args.space}_{tag}.png'
     plot(runs, plot_file, args.space)
     result = json.dumps(dict(
@@ -229,11 +254,13 @@ def main() -> None:
         kinds={k: dict(mean=stats[k][0], se=stats[k][1],
                        difference=stats[k][0] - stats['random'][0],
                        difference_se=math.hypot(stats[k][1],
-                                                stats['random'][1]))
+                                                stats['random'][1]),
+                       late_reward=late[k][0], late_reward_se=late[k][1])
                for k in kinds},
         runs={k: [dict(seed=i, winner_child=r['winner_child'],
                        reward=r['reward'], search=r['search'], val=r['val'],
-                       top1=r['top1'], top5=r['top5'], winner=r['winner'])
+                       top1=r['top1'], top5=r['top5'], late_reward=r['late'],
+                       winner=r['winner'])
                   for i, r in enumerate(runs[k])] for k in kinds},
         curves={k: mean_curve([r['curve'] for r in runs[k]])
                 for k in kinds},
