@@ -77,8 +77,14 @@ KINDS = ('controller', 'random', 'evolution')
 def search_options(args: argparse.Namespace, kind: str,
                    seed: int) -> List[str]:
     """The ``--cfg-options`` of one search."""
+    return [f'train_cfg.mode={kind}', f'train_cfg.seed={seed}',
+            *budget_options(args)]
+
+
+def budget_options(args: argparse.Namespace) -> List[str]:
+    """The ``--cfg-options`` every search of a run shares (all but the
+    kind and the seed)."""
     options = [
-        f'train_cfg.mode={kind}', f'train_cfg.seed={seed}',
         f'train_cfg.num_children={args.children}',
         f'train_cfg.batch_size={args.batch}',
         f'train_cfg.workers={args.workers}',
@@ -98,21 +104,19 @@ def search_options(args: argparse.Namespace, kind: str,
 
 
 def budget_tag(args: argparse.Namespace, tag: str) -> str:
-    """``tag`` and a hash of the options every search shares (all but
-    the kind and seed): searches of another budget never resume in, or
-    are reused from, the same work dir."""
-    shared = [o for o in search_options(args, 'kind', 0)
-              if not o.startswith(('train_cfg.mode=', 'train_cfg.seed='))]
-    digest = hashlib.sha1(json.dumps(shared).encode()).hexdigest()[:8]
+    """``tag`` and a hash of :func:`budget_options`: searches of another
+    budget never resume in, or are reused from, the same work dir."""
+    digest = hashlib.sha1(
+        json.dumps(budget_options(args)).encode()).hexdigest()[:8]
     return f'{tag}_{digest}'
 
 
 def run_search(kind: str, seed: int, args: argparse.Namespace,
-               tag: str) -> Dict[str, Any]:
+               budget: str) -> Dict[str, Any]:
     """One search through tools/search.py (resumed, or reused when
-    done)."""
+    done); ``budget`` (:func:`budget_tag`) ends its work dir's name."""
     work_dir = (args.out_dir / 'controller_vs_random' /
-                f'{args.space}_{kind}_s{seed}_{budget_tag(args, tag)}')
+                f'{args.space}_{kind}_s{seed}_{budget}')
     work_dir.mkdir(parents=True, exist_ok=True)
     if not (work_dir / f'search_topk_{kind}.json').is_file():
         log(f'{kind} search, seed {seed} -> {work_dir}')
@@ -232,8 +236,9 @@ def main() -> None:
         parser.error('--top-k must be >= 1: the winner is a retrained child')
     args.out_dir.mkdir(parents=True, exist_ok=True)
     tag = 'quick' if args.quick else 'full'
+    budget = budget_tag(args, tag)
     runs: Dict[str, List[dict]] = {
-        kind: [run_search(kind, seed, args, tag)
+        kind: [run_search(kind, seed, args, budget)
                for seed in range(args.searches)] for kind in kinds}
     stats = {kind: mean_se([r['val'] for r in runs[kind]]) for kind in kinds}
     late = {kind: mean_se([r['late'] for r in runs[kind]]) for kind in kinds}

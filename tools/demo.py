@@ -42,11 +42,15 @@ warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 # of its 1,024 steps, lr x0.1 after epoch 3), so that the demo stays within
 # 10 minutes (768 steps took it to 10.7-12.1 min on 2026-12-07); its
 # backbone starts from the retrained classifier.
-DEMO_DETECTION_STEPS = 512
-DEMO_DETECTION = ['train_cfg.max_epochs=4', 'train_cfg.val_interval=4',
-                  'default_hooks.checkpoint.interval=4',
-                  'param_scheduler.1.end=4',
-                  'param_scheduler.1.milestones=[3]']
+DEMO_DETECTION_EPOCHS = 4
+# 2,048 training images in batches of 16 (_base_/datasets/digits_det.py)
+DEMO_DETECTION_STEPS = DEMO_DETECTION_EPOCHS * 128
+DEMO_DETECTION = [f'train_cfg.max_epochs={DEMO_DETECTION_EPOCHS}',
+                  f'train_cfg.val_interval={DEMO_DETECTION_EPOCHS}',
+                  f'default_hooks.checkpoint.interval={DEMO_DETECTION_EPOCHS}',
+                  f'param_scheduler.1.end={DEMO_DETECTION_EPOCHS}',
+                  'param_scheduler.1.milestones='
+                  f'[{DEMO_DETECTION_EPOCHS - 1}]']
 
 
 def parse_args() -> argparse.Namespace:
